@@ -1,0 +1,11 @@
+/** The portal's API: one router per domain, assembled here. */
+import { healthRouter } from "./routers/health";
+import { createCallerFactory, router } from "./trpc";
+
+export const appRouter = router({
+  health: healthRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);
