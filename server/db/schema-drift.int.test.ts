@@ -50,7 +50,9 @@ describe("prisma/schema.prisma and the migrated database", () => {
       model Team {
         id Int @id
       }`;
-    expect((await findSchemaDrift({ connectionString: database.url, schemaText })).sort()).toEqual(
+    // Only the users table and Team are described here; every other table shows up as extra.
+    const problems = await findSchemaDrift({ connectionString: database.url, schemaText });
+    expect(problems.filter((p) => /users|Team/.test(p)).sort()).toEqual(
       [
         "table Team: missing in the database",
         "table users: index (last_seen) missing in the database",

@@ -162,7 +162,8 @@ function expectedTables(dmmf: Dmmf): { tables: Map<string, Expected>; enums: Map
       if (field.isList) type += "[]";
       expected.columns.set(field.dbName ?? field.name, {
         type,
-        nullable: !field.isRequired,
+        // Prisma creates scalar lists as nullable arrays, whatever the field says.
+        nullable: field.isList || !field.isRequired,
         hasDefault: hasDatabaseDefault(field),
       });
       if (field.isId) expected.primaryKey = [field.dbName ?? field.name];
