@@ -1,0 +1,73 @@
+/**
+ * A Loki ruler rule group (Prometheus rule YAML, as Loki's ruler and `lokitool`/`cortextool`
+ * load it) generated from a panel's metric query: a recording rule, and optionally an alerting
+ * rule with a threshold and `for`. Pure code.
+ */
+import YAML from "yaml";
+import { parseDurationMs } from "../env";
+import { AppError } from "../errors";
+import { isLogQuery } from "./snapshot";
+
+export type ThresholdOperator = ">" | ">=" | "<" | "<=" | "==" | "!=";
+
+export interface RuleGroupInput {
+  /** Rule group name, e.g. the investigation's title. */
+  group: string;
+  /** A metric LogQL query. */
+  query: string;
+  /** Name of the recorded series, e.g. `flowlens:rejected_flows:sum_by_owner`. */
+  record: string;
+  /** How often the ruler evaluates the group, e.g. `1m`. */
+  interval?: string;
+  alert?: {
+    name: string;
+    operator: ThresholdOperator;
+    threshold: number;
+    for: string;
+    severity?: string;
+    summary?: string;
+  };
+  /** Where the evidence is, e.g. the investigation's share link. */
+  link?: string;
+}
+
+const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const ALERT_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** A readable default record name from free text: `Rejected flows per account` → `flowlens:rejected_flows_per_account`. */
+export function recordNameFor(text: string): string {
+  const body = text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return `flowlens:${body || "query"}`;
+}
+
+export function ruleGroupYaml(input: RuleGroupInput): string {
+  const query = input.query.trim();
+  if (query === "" || isLogQuery(query)) {
+    throw new AppError("BAD_REQUEST", "Rules need a metric query (e.g. sum by (…) (count_over_time({…}[5m]))); this panel shows log lines.");
+  }
+  if (!METRIC_NAME.test(input.record)) {
+    throw new AppError("BAD_REQUEST", `"${input.record}" is not a valid metric name for a recording rule: use letters, digits, _ and :, not starting with a digit.`);
+  }
+  const interval = input.interval ?? "1m";
+  if (parseDurationMs(interval) === undefined) throw new AppError("BAD_REQUEST", `The interval "${interval}" is not a duration such as 1m.`);
+  const rules: Record<string, unknown>[] = [{ record: input.record, expr: query }];
+  if (input.alert) {
+    const alert = input.alert;
+    if (!ALERT_NAME.test(alert.name)) {
+      throw new AppError("BAD_REQUEST", `"${alert.name}" is not a valid alert name: use letters, digits and _, e.g. PaymentsRejectsHigh.`);
+    }
+    if (!Number.isFinite(alert.threshold)) throw new AppError("BAD_REQUEST", "The alert threshold must be a number.");
+    if (parseDurationMs(alert.for) === undefined) throw new AppError("BAD_REQUEST", `"for: ${alert.for}" is not a duration such as 10m.`);
+    rules.push({
+      alert: alert.name,
+      expr: `${query} ${alert.operator} ${alert.threshold}`,
+      for: alert.for,
+      labels: { severity: alert.severity ?? "warning" },
+      annotations: {
+        summary: alert.summary ?? `${alert.name}: value {{ $value }} ${alert.operator} ${alert.threshold}`,
+        ...(input.link ? { flowlens_investigation: input.link } : {}),
+      },
+    });
+  }
+  return YAML.stringify({ groups: [{ name: input.group.trim() || "flowlens", interval, rules }] }, { lineWidth: 0 });
+}
