@@ -23,6 +23,11 @@ describe("loadEnv", () => {
     [{ LOKI_TIMEOUT: "1m30s" }, { LOKI_TIMEOUT: 90_000 }],
     [{ LOKI_USERNAME: "u", LOKI_PASSWORD: "p" }, { LOKI_USERNAME: "u", LOKI_PASSWORD: "p" }],
     [{ FLOWLENS_USER_HEADER: "X-Auth-Request-Email" }, { FLOWLENS_USER_HEADER: "x-auth-request-email" }],
+    [{}, { FLOWLENS_STORE_RETENTION: 2_592_000_000, FLOWLENS_STORE_MAX_LINE_SIZE: 256_000, FLOWLENS_STORE_MAX_QUERY_LENGTH: 2_595_600_000 }],
+    [{ FLOWLENS_STORE_RETENTION: "0" }, { FLOWLENS_STORE_RETENTION: 0 }],
+    [{ FLOWLENS_STORE_RETENTION: "7d", FLOWLENS_STORE_QUERY_TIMEOUT: "2m" }, { FLOWLENS_STORE_RETENTION: 604_800_000, FLOWLENS_STORE_QUERY_TIMEOUT: 120_000 }],
+    [{ FLOWLENS_STORE_MAX_LINE_SIZE: "1MiB", FLOWLENS_STORE_CACHE_SIZE: "0" }, { FLOWLENS_STORE_MAX_LINE_SIZE: 1_048_576, FLOWLENS_STORE_CACHE_SIZE: 0 }],
+    [{ FLOWLENS_STORE_MAX_ENTRIES_LIMIT_PER_QUERY: "10000" }, { FLOWLENS_STORE_MAX_ENTRIES_LIMIT_PER_QUERY: 10_000 }],
   ])("accepts %j", (input, expected) => {
     expect(loadEnv(input)).toMatchObject(expected);
   });
@@ -36,6 +41,9 @@ describe("loadEnv", () => {
     [{ LOKI_USERNAME: "u" }, "LOKI_PASSWORD", "go together"],
     [{ LOKI_USERNAME: "u", LOKI_PASSWORD: "p", LOKI_BEARER_TOKEN: "t" }, "LOKI_BEARER_TOKEN", "not both"],
     [{ GRAFANA_URL: "grafana" }, "GRAFANA_URL", "http(s) URL"],
+    [{ FLOWLENS_STORE_RETENTION: "a month" }, "FLOWLENS_STORE_RETENTION", "duration"],
+    [{ FLOWLENS_STORE_MAX_LINE_SIZE: "big" }, "FLOWLENS_STORE_MAX_LINE_SIZE", "size"],
+    [{ FLOWLENS_STORE_MAX_QUERY_SERIES: "0" }, "FLOWLENS_STORE_MAX_QUERY_SERIES", "whole number"],
   ])("rejects %j naming %s", (input, variable, words) => {
     let error: unknown;
     try {

@@ -69,6 +69,47 @@ const duration = (example: string) =>
 
 const emptyAsUndefined = (value: unknown) => (value === "" ? undefined : value);
 
+/** A duration where `0` means "no limit" / "off" (Loki's convention), in ms. */
+const durationOrOff = (example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      if (/^0+(?:ms|s|m|h|d|w|y)?$/.test(value)) return 0;
+      const ms = parseDurationMs(value);
+      if (ms === undefined) {
+        ctx.addIssue({ code: "custom", message: `must be a duration such as ${example}, or 0 to turn it off` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
+/** A size in bytes: `1048576`, `256KB` (1000), `256KiB` (1024), `1MB`, `1GiB` (as Loki's go-humanize). */
+export function parseByteSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmgt]i?)?b?$/i.exec(text.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? "").toLowerCase();
+  const base = unit.endsWith("i") ? 1024 : 1000;
+  const power = { "": 0, k: 1, m: 2, g: 3, t: 4 }[unit.replace("i", "")] ?? 0;
+  return Math.round(Number(match[1]) * base ** power);
+}
+
+const byteSize = (example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const bytes = parseByteSize(value);
+      if (bytes === undefined) {
+        ctx.addIssue({ code: "custom", message: `must be a size such as ${example}, or 0 to turn it off` });
+        return z.NEVER;
+      }
+      return bytes;
+    });
+
+const positiveInt = (what: string) =>
+  z.coerce.number({ message: `must be ${what}` }).int(`must be ${what}`).min(1, `must be ${what}`);
+
 const schema = z
   .object({
     DATABASE_URL: z.preprocess(emptyAsUndefined, postgresUrl.optional()),
@@ -101,6 +142,13 @@ const schema = z
     FLOWLENS_DEFAULT_USER: z.preprocess(emptyAsUndefined, z.string().trim().min(1).default("anonymous")),
     GRAFANA_URL: z.preprocess(emptyAsUndefined, httpUrl("https://grafana.example.com").optional()),
     GRAFANA_LOKI_DATASOURCE: z.preprocess(emptyAsUndefined, z.string().trim().min(1).default("loki")),
+    FLOWLENS_STORE_RETENTION: z.preprocess(emptyAsUndefined, durationOrOff("30d").default(30 * 86_400_000)),
+    FLOWLENS_STORE_MAX_QUERY_LENGTH: z.preprocess(emptyAsUndefined, durationOrOff("721h").default(721 * 3_600_000)),
+    FLOWLENS_STORE_QUERY_TIMEOUT: z.preprocess(emptyAsUndefined, duration("1m").default(60_000)),
+    FLOWLENS_STORE_MAX_ENTRIES_LIMIT_PER_QUERY: z.preprocess(emptyAsUndefined, positiveInt("a whole number of log lines, e.g. 5000").default(5000)),
+    FLOWLENS_STORE_MAX_QUERY_SERIES: z.preprocess(emptyAsUndefined, positiveInt("a whole number of series, e.g. 500").default(500)),
+    FLOWLENS_STORE_MAX_LINE_SIZE: z.preprocess(emptyAsUndefined, byteSize("256KB").default(256_000)),
+    FLOWLENS_STORE_CACHE_SIZE: z.preprocess(emptyAsUndefined, byteSize("256MB").default(256 * 1024 * 1024)),
   })
   .superRefine((env, ctx) => {
     if ((env.LOKI_USERNAME === undefined) !== (env.LOKI_PASSWORD === undefined)) {
