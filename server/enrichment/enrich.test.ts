@@ -201,3 +201,33 @@ describe("enrichFlow", () => {
     expect(JSON.parse(JSON.stringify(json))).toEqual(json);
   });
 });
+
+describe("interface ids", () => {
+  const ids = [
+    "eni-0a1b2c3d4e5f60718",
+    "eni-0a1b2c3d4e5f60719",
+    "eni-1a1b2c3d4e5f60718",
+    "eni-0a1b2c3d",
+    "eni-00a1b2c3d",
+    "eni-0A1B2C3D4E5F60718",
+    "eni-f",
+    "weird-interface",
+  ];
+  const snapshot = emptySnapshot();
+  snapshot.interfaces = ids.map((id, i) => networkInterface({ id, vpcId: "vpc-1", tags: { service: `svc-${i}` } }, [address(`10.9.0.${i + 1}`)]));
+  const table = new EnrichmentLookup(snapshot);
+
+  it.each(ids.map((id, i) => [id, `svc-${i}`]))("finds %s exactly", (id, service) => {
+    expect(table.interface(id)?.endpoint.service).toBe(service);
+    // An id cut out of a longer line (a V8 slice, not the same string object) is found too.
+    expect(table.interface(` ${id} `.slice(1, -1))?.endpoint.service).toBe(service);
+  });
+
+  it.each(["eni-0a1b2c3d4e5f6071", "eni-0a1b2c3d4e5f607180", "eni-0a1b2c3e", "eni-", "eni-0a1b2c3d4e5f6071g", "ENI-0a1b2c3d"])("does not confuse %s", (id) => {
+    expect(table.interface(id)).toBeUndefined();
+  });
+
+  it("lists every interface once", () => {
+    expect(table.interfaceEndpoints().map((e) => e.interfaceId).sort()).toEqual([...ids].sort());
+  });
+});

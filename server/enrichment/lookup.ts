@@ -150,23 +150,44 @@ const SCOPE_PUBLIC = 1;
 const FIRST_VPC_SCOPE = 2;
 
 /**
- * Open-addressing hash index from (scope, IPv4 address) to a list of holdings; keys live in typed
- * arrays so a lookup neither allocates nor boxes numbers.
+ * Open-addressing hash index from (scope, IPv4 address) to the interfaces that held the address,
+ * built once from lists of holdings. Everything a lookup touches lives in typed arrays: one slot of
+ * four int32 (scope, address, first holding, count) and the holdings' validity side by side, so a
+ * lookup costs about two cache misses and allocates nothing. A count of -1 marks a single holder
+ * valid at all times (the common case), which skips the validity check.
  */
 class AddressIndex {
-  private readonly scopes: Int32Array;
-  private readonly addresses: Uint32Array;
   private readonly slots: Int32Array;
   private readonly mask: number;
-  readonly lists: Holding[][] = [];
+  readonly from: Float64Array;
+  readonly to: Float64Array;
+  readonly endpoints: InterfaceEndpoint[];
+  readonly accounts: string[];
 
-  constructor(keys: number) {
+  constructor(lists: ReadonlyMap<string, { scope: number; address: number; holdings: Holding[] }>) {
     let capacity = 16;
-    while (capacity < keys * 2) capacity *= 2;
-    this.scopes = new Int32Array(capacity);
-    this.addresses = new Uint32Array(capacity);
-    this.slots = new Int32Array(capacity).fill(-1);
+    while (capacity < lists.size * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 4).fill(-1);
     this.mask = capacity - 1;
+    let total = 0;
+    for (const list of lists.values()) total += list.holdings.length;
+    this.from = new Float64Array(total);
+    this.to = new Float64Array(total);
+    this.endpoints = [];
+    this.accounts = [];
+    for (const { scope, address, holdings } of lists.values()) {
+      let slot = AddressIndex.hash(scope, address) & this.mask;
+      while ((this.slots[slot * 4] as number) !== -1) slot = (slot + 1) & this.mask;
+      const first = this.endpoints.length;
+      for (const holding of holdings) {
+        this.from[this.endpoints.length] = holding.from;
+        this.to[this.endpoints.length] = holding.to;
+        this.endpoints.push(holding.endpoint);
+        this.accounts.push(holding.accountId);
+      }
+      const always = holdings.length === 1 && holdings[0]?.from === -Infinity && holdings[0].to === Infinity;
+      this.slots.set([scope, address | 0, first, always ? -1 : holdings.length], slot * 4);
+    }
   }
 
   private static hash(scope: number, address: number): number {
@@ -176,32 +197,131 @@ class AddressIndex {
     return h ^ (h >>> 16);
   }
 
-  /** The list for a key, created empty when missing (build time). */
-  listFor(scope: number, address: number): Holding[] {
+  /** The slot offset of (scope, address), or -1. */
+  find(scope: number, address: number): number {
+    const slots = this.slots;
+    const key = address | 0;
     let slot = AddressIndex.hash(scope, address) & this.mask;
     for (;;) {
-      const index = this.slots[slot] as number;
-      if (index < 0) {
-        this.scopes[slot] = scope;
-        this.addresses[slot] = address;
-        this.slots[slot] = this.lists.length;
-        const list: Holding[] = [];
-        this.lists.push(list);
-        return list;
-      }
-      if (this.scopes[slot] === scope && this.addresses[slot] === address) return this.lists[index] as Holding[];
+      const offset = slot * 4;
+      const slotScope = slots[offset] as number;
+      if (slotScope === -1) return -1;
+      if (slotScope === scope && slots[offset + 1] === key) return offset;
       slot = (slot + 1) & this.mask;
     }
   }
 
-  find(scope: number, address: number): Holding[] | undefined {
-    let slot = AddressIndex.hash(scope, address) & this.mask;
+  /** The holding (index into endpoints) valid at `time` for the slot at `offset`, newest first; -1 if none. */
+  holderAt(offset: number, time: number): number {
+    const first = this.slots[offset + 2] as number;
+    const count = this.slots[offset + 3] as number;
+    if (count === -1) return first;
+    for (let i = first; i < first + count; i++) {
+      if ((this.from[i] as number) <= time && time < (this.to[i] as number)) return i;
+    }
+    return -1;
+  }
+
+  /** The first holding and count of the slot at `offset` (count -1: one holder, always valid). */
+  range(offset: number): { first: number; count: number } {
+    const count = this.slots[offset + 3] as number;
+    return { first: this.slots[offset + 2] as number, count: count === -1 ? 1 : count };
+  }
+}
+
+/**
+ * Interfaces by id. ENI ids (`eni-` and 8 or 17 hex digits) are read as three numbers and found in
+ * a typed-array hash table, so a lookup neither hashes nor compares strings (V8 only fast-paths
+ * internalized strings, and every id cut out of a flow line is a fresh one). Other ids fall back
+ * to a Map.
+ */
+class InterfaceTable {
+  /** Per slot: three key words (the 17 hex digits: 5 + 6 + 6, with the digit count in the first) and the entry index. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly entries: InterfaceEntry[] = [];
+  private readonly others = new Map<string, InterfaceEntry>();
+  private static readonly key = new Int32Array(3);
+
+  constructor(capacityFor: number) {
+    let capacity = 16;
+    while (capacity < capacityFor * 2) capacity *= 2;
+    this.slots = new Int32Array(capacity * 4).fill(-1);
+    this.mask = capacity - 1;
+  }
+
+  /** Reads `eni-<hex>` into InterfaceTable.key; false for any other id. */
+  private static readKey(id: string): boolean {
+    const length = id.length;
+    const digits = length - 4;
+    if (digits < 1 || digits > 17 || id.charCodeAt(0) !== 101 || id.charCodeAt(1) !== 110 || id.charCodeAt(2) !== 105 || id.charCodeAt(3) !== 45) return false;
+    let a = digits;
+    let b = 0;
+    let c = 0;
+    for (let i = 4; i < length; i++) {
+      const code = id.charCodeAt(i);
+      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
+      if (digit < 0) return false;
+      const position = i - 4;
+      if (position < 5) a = a * 16 + digit;
+      else if (position < 11) b = b * 16 + digit;
+      else c = c * 16 + digit;
+    }
+    const key = InterfaceTable.key;
+    key[0] = a;
+    key[1] = b;
+    key[2] = c;
+    return true;
+  }
+
+  private slotOf(): number {
+    const key = InterfaceTable.key;
+    let h = Math.imul((key[2] as number) ^ Math.imul(key[1] as number, 0x9e3779b1), 0x85ebca6b) ^ (key[0] as number);
+    h ^= h >>> 15;
+    return Math.imul(h, 0xc2b2ae35) & this.mask;
+  }
+
+  set(id: string, value: InterfaceEntry): void {
+    this.entries.push(value);
+    if (!InterfaceTable.readKey(id)) {
+      this.others.set(id, value);
+      return;
+    }
+    const key = InterfaceTable.key;
+    const slots = this.slots;
+    let slot = this.slotOf();
     for (;;) {
-      const index = this.slots[slot] as number;
-      if (index < 0) return undefined;
-      if (this.scopes[slot] === scope && this.addresses[slot] === address) return this.lists[index];
+      const offset = slot * 4;
+      if (slots[offset + 3] === -1 || (slots[offset] === key[0] && slots[offset + 1] === key[1] && slots[offset + 2] === key[2])) {
+        slots[offset] = key[0] as number;
+        slots[offset + 1] = key[1] as number;
+        slots[offset + 2] = key[2] as number;
+        slots[offset + 3] = this.entries.length - 1;
+        return;
+      }
       slot = (slot + 1) & this.mask;
     }
+  }
+
+  get(id: string): InterfaceEntry | undefined {
+    if (!InterfaceTable.readKey(id)) return this.others.get(id);
+    const key = InterfaceTable.key;
+    const a = key[0] as number;
+    const b = key[1] as number;
+    const c = key[2] as number;
+    const slots = this.slots;
+    let slot = this.slotOf();
+    for (;;) {
+      const offset = slot * 4;
+      const index = slots[offset + 3] as number;
+      if (index === -1) return undefined;
+      if (slots[offset] === a && slots[offset + 1] === b && slots[offset + 2] === c) return this.entries[index];
+      slot = (slot + 1) & this.mask;
+    }
+  }
+
+  values(): InterfaceEntry[] {
+    return [...new Set(this.entries)];
   }
 }
 
@@ -245,10 +365,10 @@ export interface LookupStats {
 export class EnrichmentLookup {
   readonly version: number;
   readonly stats: LookupStats;
-  private readonly interfaces = new Map<string, InterfaceEntry>();
+  private readonly interfaces: InterfaceTable;
   private readonly vpcs = new Map<string, VpcEntry>();
   private readonly vpcsByScope: VpcEntry[] = [];
-  private readonly index: AddressIndex;
+  private readonly index!: AddressIndex;
   private readonly v6 = new Map<string, Holding[]>();
   private readonly external: PrefixTable<AwsEndpoint | KnownNetworkEndpoint>;
   private readonly words = new Uint32Array(4);
@@ -283,12 +403,19 @@ export class EnrichmentLookup {
 
     let addressCount = 0;
     for (const iface of snapshot.interfaces) addressCount += iface.addresses.length;
-    this.index = new AddressIndex(addressCount * 2 + 16);
+    this.interfaces = new InterfaceTable(snapshot.interfaces.length);
     const vpcNames = new Map(snapshot.vpcs.map((v) => [v.id, v.name]));
     const firstSeen = new Map<Holding, number>();
     /** The per-VPC, public and IPv6 lists, each settled on its own; VPC lists are then merged into the all-VPC scope. */
     const lists = new Set<Holding[]>();
     const vpcLists: { address: number; list: Holding[] }[] = [];
+    const indexLists = new Map<string, { scope: number; address: number; holdings: Holding[] }>();
+    const listFor = (scope: number, value: number): Holding[] => {
+      const key = `${scope}:${value}`;
+      let entry = indexLists.get(key);
+      if (!entry) indexLists.set(key, (entry = { scope, address: value, holdings: [] }));
+      return entry.holdings;
+    };
     let mapped = 0;
 
     for (const iface of snapshot.interfaces) {
@@ -330,7 +457,7 @@ export class EnrichmentLookup {
           lists.add(list);
         };
         const addPrivate = (value: number) => {
-          const list = this.index.listFor(vpc.scope, value);
+          const list = listFor(vpc.scope, value);
           if (list.length === 0) vpcLists.push({ address: value, list });
           add(list);
         };
@@ -341,7 +468,7 @@ export class EnrichmentLookup {
           addPrivate(value);
         } else if (address.kind === "public_ipv4") {
           const value = parseIPv4(address.address);
-          if (value >= 0) add(this.index.listFor(SCOPE_PUBLIC, value));
+          if (value >= 0) add(listFor(SCOPE_PUBLIC, value));
         } else if (address.kind === "ipv4_prefix") {
           // Delegated prefixes (EKS prefix mode, /28): every address of the prefix is the interface's.
           const range = parseCidr(address.address);
@@ -360,7 +487,8 @@ export class EnrichmentLookup {
     }
     for (const list of lists) settleValidity(list, firstSeen);
     // Holders in different VPCs are concurrent, so the all-VPC scope reuses the settled holdings.
-    for (const { address, list } of vpcLists) this.index.listFor(SCOPE_ALL_VPCS, address).push(...list);
+    for (const { address, list } of vpcLists) listFor(SCOPE_ALL_VPCS, address).push(...list);
+    this.index = new AddressIndex(indexLists);
 
     const byPrefix = new Map<string, AwsIpRange[]>();
     for (const range of snapshot.awsRanges) {
@@ -409,12 +537,13 @@ export class EnrichmentLookup {
   }
 
   private resolveV4(address: number, time: number, vpcScope: number, accountId: string | null, own: InterfaceEntry | undefined): Endpoint {
+    const index = this.index;
     if (isPrivateIPv4(address) || isLocalIPv4(address)) {
       const vpc = vpcScope >= FIRST_VPC_SCOPE ? this.vpcsByScope[vpcScope - FIRST_VPC_SCOPE] : undefined;
       if (vpc) {
-        const list = this.index.find(vpcScope, address);
-        const holder = list ? holderAt(list, time) : undefined;
-        if (holder) return holder.endpoint;
+        const slot = index.find(vpcScope, address);
+        const holder = slot < 0 ? -1 : index.holderAt(slot, time);
+        if (holder >= 0) return index.endpoints[holder] as InterfaceEndpoint;
         if (own && own.addressesV4.includes(address)) return own.endpoint;
         for (let i = 0; i < vpc.cidrs4.length; i++) {
           const cidr = vpc.cidrs4[i] as { first: number; last: number };
@@ -423,32 +552,33 @@ export class EnrichmentLookup {
       } else if (own && own.addressesV4.includes(address)) {
         return own.endpoint;
       }
-      const all = this.index.find(SCOPE_ALL_VPCS, address);
-      if (all) {
-        let found: Holding | undefined;
+      const slot = index.find(SCOPE_ALL_VPCS, address);
+      if (slot >= 0) {
+        const { first, count } = index.range(slot);
+        let found = -1;
         let candidates = 0;
-        let sameAccount: Holding | undefined;
+        let sameAccount = -1;
         let sameAccountCount = 0;
-        for (let i = 0; i < all.length; i++) {
-          const holding = all[i] as Holding;
-          if (!(holding.from <= time && time < holding.to)) continue;
-          if (found?.endpoint.vpcId === holding.endpoint.vpcId) continue;
-          found = holding;
+        for (let i = first; i < first + count; i++) {
+          if (!((index.from[i] as number) <= time && time < (index.to[i] as number))) continue;
+          const endpoint = index.endpoints[i] as InterfaceEndpoint;
+          if (found >= 0 && (index.endpoints[found] as InterfaceEndpoint).vpcId === endpoint.vpcId) continue;
+          found = i;
           candidates++;
-          if (holding.accountId === accountId) {
-            sameAccount = holding;
+          if (index.accounts[i] === accountId) {
+            sameAccount = i;
             sameAccountCount++;
           }
         }
-        if (candidates === 1 && found) return found.endpoint;
-        if (sameAccountCount === 1 && sameAccount) return sameAccount.endpoint;
+        if (candidates === 1) return index.endpoints[found] as InterfaceEndpoint;
+        if (sameAccountCount === 1) return index.endpoints[sameAccount] as InterfaceEndpoint;
         if (candidates > 1) return PRIVATE_AMBIGUOUS;
       }
       return this.external.lookupV4(address) ?? PRIVATE_UNKNOWN;
     }
-    const list = this.index.find(SCOPE_PUBLIC, address);
-    const holder = list ? holderAt(list, time) : undefined;
-    if (holder) return holder.endpoint;
+    const slot = index.find(SCOPE_PUBLIC, address);
+    const holder = slot < 0 ? -1 : index.holderAt(slot, time);
+    if (holder >= 0) return index.endpoints[holder] as InterfaceEndpoint;
     return this.external.lookupV4(address) ?? INTERNET;
   }
 
@@ -471,6 +601,6 @@ export class EnrichmentLookup {
 
   /** Every interface endpoint, for listings (not hot). */
   interfaceEndpoints(): InterfaceEndpoint[] {
-    return [...this.interfaces.values()].map((entry) => entry.endpoint);
+    return this.interfaces.values().map((entry) => entry.endpoint);
   }
 }

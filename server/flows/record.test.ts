@@ -221,3 +221,17 @@ describe("FlowRecord", () => {
     expect(Object.keys(new FlowRecord()).sort()).toEqual(FLOW_FIELDS.map((f) => f.property).sort());
   });
 });
+
+describe("non-ASCII lines", () => {
+  it("are not records, and the explanation says where", () => {
+    const line = "2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT OKé";
+    expect(parseFlowRecord(line, DEFAULT_FLOW_FORMAT)).toBeNull();
+    expect(explainFlowRecordProblem(line, DEFAULT_FLOW_FORMAT)).toMatch(/contains "é" at character 63; flow records are ASCII/);
+  });
+
+  it("are read again correctly after a long line grew the buffer", () => {
+    const long = `2 123456789010 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 1 1 2 ACCEPT ${"x".repeat(5000)}`;
+    expect(parseFlowRecord(long, DEFAULT_FLOW_FORMAT)).toBeNull();
+    expect(parseFlowRecord(cases[0]!.line, DEFAULT_FLOW_FORMAT)?.bytes).toBe(4249);
+  });
+});

@@ -122,19 +122,32 @@ function setText(record: FlowRecord, id: number, value: string | null): void {
 const isSeparator = (code: number) => code === SPACE || code === TAB;
 
 /**
+ * The line's bytes, for scanning: V8's charCodeAt pays for string representation checks on every
+ * call (lines cut out of a file are slices of a larger string), a byte array does not. Flow records
+ * are ASCII, so byte positions are character positions and text fields are cut from the line itself.
+ */
+const encoder = new TextEncoder();
+let bytes = new Uint8Array(1024);
+
+/**
  * Reads one flow record in `format`; null when the line is not a record of that format (wrong
- * number of fields, a number field that is not a number, an unknown ACCEPT/REJECT-style word, or a
- * header line). `explainFlowRecordProblem` says why.
+ * number of fields, a number field that is not a number, an unknown ACCEPT/REJECT-style word,
+ * non-ASCII text, or a header line). `explainFlowRecordProblem` says why.
  */
 export function parseFlowRecord(line: string, format: FlowFormat): FlowRecord | null {
-  let end = line.length;
+  if (line.length > bytes.length) bytes = new Uint8Array(line.length * 2);
+  const buffer = bytes;
+  const written = encoder.encodeInto(line, buffer).written;
+  // A multi-byte character makes the byte count differ from the length: not a flow record.
+  if (written !== line.length) return null;
+  let end = written;
   while (end > 0) {
-    const code = line.charCodeAt(end - 1);
+    const code = buffer[end - 1] as number;
     if (code === SPACE || code === TAB || code === 10 || code === 13) end--;
     else break;
   }
   let pos = 0;
-  while (pos < end && isSeparator(line.charCodeAt(pos))) pos++;
+  while (pos < end && isSeparator(buffer[pos] as number)) pos++;
   const ids = format.fieldIds;
   const count = ids.length;
   const record = new FlowRecord();
@@ -142,13 +155,13 @@ export function parseFlowRecord(line: string, format: FlowFormat): FlowRecord | 
     if (pos >= end) return null;
     const id = ids[f] as number;
     const start = pos;
-    let code = line.charCodeAt(pos);
-    if (code === DASH && (pos + 1 === end || isSeparator(line.charCodeAt(pos + 1)))) {
+    let code = buffer[pos] as number;
+    if (code === DASH && (pos + 1 === end || isSeparator(buffer[pos + 1] as number))) {
       pos++;
     } else if (KIND_BY_ID[id] === 0) {
       let value = 0;
       while (pos < end) {
-        code = line.charCodeAt(pos);
+        code = buffer[pos] as number;
         if (code < ZERO || code > NINE) break;
         value = value * 10 + (code - ZERO);
         pos++;
@@ -156,14 +169,17 @@ export function parseFlowRecord(line: string, format: FlowFormat): FlowRecord | 
       if (pos < end && !isSeparator(code)) return null;
       setNumber(record, id, value);
     } else {
-      while (pos < end && !isSeparator(line.charCodeAt(pos))) pos++;
+      while (pos < end && !isSeparator(buffer[pos] as number)) pos++;
       if (KIND_BY_ID[id] === 2) {
         const values = ENUM_VALUES_BY_ID[id] as readonly string[];
         const length = pos - start;
         let match: string | null = null;
         for (let v = 0; v < values.length; v++) {
           const candidate = values[v] as string;
-          if (candidate.length === length && line.startsWith(candidate, start)) {
+          if (candidate.length !== length) continue;
+          let k = 0;
+          while (k < length && candidate.charCodeAt(k) === buffer[start + k]) k++;
+          if (k === length) {
             match = candidate;
             break;
           }
@@ -174,7 +190,7 @@ export function parseFlowRecord(line: string, format: FlowFormat): FlowRecord | 
         setText(record, id, line.substring(start, pos));
       }
     }
-    while (pos < end && isSeparator(line.charCodeAt(pos))) pos++;
+    while (pos < end && isSeparator(buffer[pos] as number)) pos++;
   }
   return pos >= end ? record : null;
 }
@@ -187,6 +203,8 @@ export function explainFlowRecordProblem(line: string, format: FlowFormat): stri
   if (parseFlowRecord(line, format) !== null) return undefined;
   const tokens = line.trim().split(/[ \t]+/).filter((t) => t !== "");
   if (tokens.length === 0) return "the line is empty";
+  const foreign = /[^\x00-\x7f]/.exec(line);
+  if (foreign) return `it contains "${foreign[0]}" at character ${foreign.index + 1}; flow records are ASCII`;
   if (tokens.every((token) => FLOW_FIELDS.some((f) => f.name === token))) {
     return "it is a header line (field names), not a record";
   }
