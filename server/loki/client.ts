@@ -220,7 +220,8 @@ async function errorFromResponse(response: Response, what: string): Promise<AppE
   }
   message ||= response.statusText || `HTTP ${response.status}`;
   const position = parseErrorPosition(message);
-  const details = { status: response.status, ...(position ? { position } : {}) };
+  const retryAfter = response.headers.get("retry-after");
+  const details = { status: response.status, ...(position ? { position } : {}), ...(retryAfter ? { retryAfter } : {}) };
   if (response.status === 400 || response.status === 422) {
     const overLimit = /limit|too many|exceed|maximum/i.test(message) && !/parse error/.test(message);
     return new AppError(overLimit ? "LIMIT_EXCEEDED" : "BAD_REQUEST", message, { details });
