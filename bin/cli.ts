@@ -5,6 +5,9 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../server/env";
 import { AppError } from "../server/errors";
+import { registerDemo } from "./commands/demo";
+import { registerGenerate } from "./commands/generate";
+import { registerIngest } from "./commands/ingest";
 import { registerMigrate } from "./commands/migrate";
 import { registerServe } from "./commands/serve";
 
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .exitOverride();
   registerServe(program);
   registerMigrate(program);
+  registerGenerate(program);
+  registerIngest(program);
+  registerDemo(program);
   return program;
 }
 
