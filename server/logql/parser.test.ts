@@ -85,7 +85,7 @@ describe("parseLogQL: syntax tree", () => {
   it("gives label filters goyacc's precedences", () => {
     const filterOf = (q: string) => ((parseLogQL(`{a="b"} | ${q}`) as LogSelectorExpr).stages[0] as { filter: LabelFilterExpr }).filter;
     const shape = (f: LabelFilterExpr): string =>
-      f.kind === "and" || f.kind === "or" ? `(${shape(f.left)} ${f.kind} ${shape(f.right)})` : "name" in f ? f.name : f.matcher.name;
+      f.kind === "and" || f.kind === "or" ? `(${shape(f.left)} ${f.kind} ${shape(f.right)})` : f.kind === "string" ? f.matcher.name : "name" in f ? f.name : "";
     expect(shape(filterOf("a=1 or b=2 and c=3"))).toBe("(a or (b and c))");
     expect(shape(filterOf("a=1 and b=2 or c=3"))).toBe("((a and b) or c)");
     expect(shape(filterOf("a=1, b=2 or c=3"))).toBe("(a and (b or c))");
