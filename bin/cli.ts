@@ -6,8 +6,10 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../server/env";
 import { AppError } from "../server/errors";
 import { registerDemo } from "./commands/demo";
+import { registerEnrich } from "./commands/enrich";
 import { registerGenerate } from "./commands/generate";
 import { registerIngest } from "./commands/ingest";
+import { registerInventory } from "./commands/inventory";
 import { registerMigrate } from "./commands/migrate";
 import { registerServe } from "./commands/serve";
 
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerIngest(program);
   registerDemo(program);
+  registerInventory(program);
+  registerEnrich(program);
   return program;
 }
 

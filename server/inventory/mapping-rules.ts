@@ -267,7 +267,7 @@ export const DEFAULT_MAPPING_RULES: readonly MappingRule[] = [
   builtIn("rds", { name: "RDS database", descriptionPattern: "^RDSNetworkInterface$", service: "RDS {group}" }),
   builtIn("efs", { name: "EFS mount target", descriptionPattern: "^EFS mount target for (fs-[0-9a-f]+)", service: "EFS {1}" }),
   builtIn("eks-control-plane", { name: "EKS control plane", descriptionPattern: "^Amazon EKS (\\S+)", service: "EKS {1} control plane" }),
-  builtIn("elasticache", { name: "ElastiCache cluster", descriptionPattern: "^ElastiCache (\\S+)", service: "ElastiCache {1}" }),
+  builtIn("elasticache", { name: "ElastiCache cluster", descriptionPattern: "^ElastiCache (\\S+?)(?:-\\d{4}-\\d{3})?$", service: "ElastiCache {1}" }),
   builtIn("transit-gateway", { name: "Transit Gateway attachment", descriptionPattern: "^Network Interface for Transit Gateway Attachment (tgw-attach-[0-9a-f]+)", service: "Transit Gateway {1}" }),
   builtIn("route53-resolver", { name: "Route 53 Resolver endpoint", descriptionPattern: "^Route 53 Resolver: (rslvr-(?:in|out)-[0-9a-f]+)", service: "Route 53 Resolver {1}" }),
   builtIn("eks-nodes", { name: "EKS nodes (VPC CNI)", tagKey: "cluster.k8s.amazonaws.com/name", service: "EKS {tag:cluster.k8s.amazonaws.com/name} nodes" }),
