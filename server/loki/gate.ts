@@ -3,8 +3,8 @@
  * LOKI_URL or to the embedded store. Scoping, limits, caching and query metrics belong here, so no
  * other module may call Loki (or the embedded store's query API) directly.
  */
-import { AppError } from "../errors";
 import { type Env, env } from "../env";
+import { embeddedStoreTransport } from "../store";
 import { LokiClient, type InstantQuery, type RangeQuery, type ReadyStatus, type Transport } from "./client";
 import type { Labels, LokiIndexStats, LokiQueryData, TimeNs } from "./types";
 
@@ -66,14 +66,8 @@ export function createQueryGate(settings: Env, embedded?: Transport): QueryGate 
     });
     return new QueryGate(client, { kind: "loki", url: settings.LOKI_URL, tenant: settings.LOKI_TENANT_ID });
   }
-  const transport: Transport =
-    embedded ??
-    (async () => {
-      throw new AppError(
-        "UNAVAILABLE",
-        "LOKI_URL is not set and this build of flowlens has no embedded log store yet. Set LOKI_URL to your Loki.",
-      );
-    });
+  // the embedded store (server/store/) answers in this process, request for request as Loki would
+  const transport: Transport = embedded ?? embeddedStoreTransport();
   const baseUrl = "http://embedded-store";
   const client = new LokiClient({ baseUrl, tenant: settings.LOKI_TENANT_ID, timeoutMs: settings.LOKI_TIMEOUT, transport });
   return new QueryGate(client, { kind: "embedded", url: "/loki/api/v1", tenant: settings.LOKI_TENANT_ID });

@@ -15,7 +15,10 @@ import type { ChunkCache } from "./chunk-cache";
 import { type RegexCompiler, compileMatchers, containmentOf, matchesAll } from "./labels";
 import { dayOf, dayStart } from "./partitions";
 
-type Queryable = Pick<pg.PoolClient, "query">;
+/** What the look-ups need of a connection. */
+export interface Queryable {
+  query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+}
 
 export interface StreamRef {
   id: string;
@@ -216,12 +219,14 @@ export interface ReadContext {
 export class ReadSession implements EntrySource {
   private client: Promise<pg.PoolClient> | undefined;
   private closed = false;
+  /** Statements of this session run one after another on its connection, in the order asked. */
+  private last: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly context: ReadContext) {}
 
-  /** The session's connection, in its snapshot transaction (opened on first use). */
-  db(): Promise<pg.PoolClient> {
-    if (this.closed) return Promise.reject(new Error("the read session is closed"));
+  /** The session's connection (in its snapshot transaction, opened on first use), one statement at a time. */
+  async db(): Promise<Queryable> {
+    if (this.closed) throw new Error("the read session is closed");
     this.client ??= (async () => {
       const client = await this.context.pool.connect();
       try {
@@ -233,7 +238,14 @@ export class ReadSession implements EntrySource {
       }
       return client;
     })();
-    return this.client;
+    const client = await this.client;
+    return {
+      query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) => {
+        const result = this.last.then(() => client.query<R>(text, values));
+        this.last = result.catch(() => {});
+        return result;
+      },
+    };
   }
 
   async streams(query: StreamQuery, signal?: AbortSignal): Promise<SourceStream[]> {
@@ -291,7 +303,7 @@ export class ReadSession implements EntrySource {
     }
   }
 
-  private async fetchChunks(db: pg.PoolClient, streamId: string, metas: readonly ChunkMeta[]): Promise<Map<string, ChunkEntries>> {
+  private async fetchChunks(db: Queryable, streamId: string, metas: readonly ChunkMeta[]): Promise<Map<string, ChunkEntries>> {
     const out = new Map<string, ChunkEntries>();
     const missing: ChunkMeta[] = [];
     for (const meta of metas) {
@@ -334,6 +346,7 @@ export class ReadSession implements EntrySource {
       return;
     }
     try {
+      await this.last;
       await client.query("COMMIT");
       client.release();
     } catch {
