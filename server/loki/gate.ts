@@ -4,7 +4,7 @@
  * other module may call Loki (or the embedded store's query API) directly.
  */
 import { type Env, env } from "../env";
-import { embeddedStoreTransport } from "../store";
+import { embeddedStoreTransport } from "../store/embedded";
 import { LokiClient, type InstantQuery, type RangeQuery, type ReadyStatus, type Transport } from "./client";
 import type { Labels, LokiIndexStats, LokiQueryData, TimeNs } from "./types";
 

@@ -5,7 +5,7 @@
  * portal reads that Loki and has no store of its own: these paths answer 404.
  */
 import { env } from "@/server/env";
-import { getEmbeddedStore } from "@/server/store";
+import { getEmbeddedStore } from "@/server/store/embedded";
 
 export const dynamic = "force-dynamic";
 
