@@ -12,7 +12,7 @@ import { EntryMerger, StreamCursor } from "./merge";
 import { foldLiterals, goPow, LogQLUnsupportedError } from "./parser";
 import { compilePipeline, runPipeline, type EntryContext } from "./pipeline";
 import { compileRe2WithNames, expandGoTemplate } from "./re2";
-import { QueryError, rangeAggregationEvaluator, type EvalContext, type EvalTimes, type Sample, type StepEvaluator, type StepVector } from "./range-vector";
+import { QueryError, rangeAggregationEvaluator, type EvalContext, type EvalTimes, type Sample, type StepBoundary, type StepEvaluator, type StepVector } from "./range-vector";
 import type { EntrySource } from "./source";
 
 export { QueryError } from "./range-vector";
@@ -29,6 +29,8 @@ export interface QueryParams {
   direction: "forward" | "backward";
   /** Instant query (`/query`): one evaluation at `endNs`. */
   instant: boolean;
+  /** Metric range queries: how step k treats entries exactly at its time (see StepBoundary); inclusive when absent. */
+  stepBoundary?: (k: number) => StepBoundary;
 }
 
 export interface EvaluateOptions {
@@ -163,7 +165,12 @@ async function evaluateLogs(expr: LogSelectorExpr, params: QueryParams, options:
 // Metric queries
 
 async function evaluateSample(expr: SampleExpr, params: QueryParams, options: EvaluateOptions, stats: EvaluationStats): Promise<QueryResult> {
-  const times: EvalTimes = { startNs: params.startNs, endNs: params.endNs, stepNs: params.instant ? 0 : params.stepNs };
+  const times: EvalTimes = {
+    startNs: params.startNs,
+    endNs: params.endNs,
+    stepNs: params.instant ? 0 : params.stepNs,
+    boundary: params.instant ? () => "exclusive" : (params.stepBoundary ?? (() => "inclusive")),
+  };
   const startMs = Number(params.startNs / 1_000_000n);
   if (expr.kind === "literal") {
     if (params.instant) return { resultType: "scalar", ts: startMs, value: expr.value };
@@ -186,7 +193,13 @@ async function evaluateSample(expr: SampleExpr, params: QueryParams, options: Ev
     }
     const index = new Map<string, SeriesResult>();
     while (step !== null) {
-      for (const s of step.samples) {
+      let samples = step.samples;
+      if (step.inclusive !== undefined) {
+        // Loki's frontend merges the two answers of an overlap step keeping the first per series.
+        const seen = new Set(samples.map((s) => s.labels.key));
+        samples = [...samples, ...step.inclusive.filter((s) => !seen.has(s.labels.key))];
+      }
+      for (const s of samples) {
         let series = index.get(s.labels.key);
         if (series === undefined) {
           series = { labels: s.labels, points: [] };
@@ -351,18 +364,14 @@ function vectorAggregationEvaluator(expr: VectorAggregationExpr, inner: StepEval
   const groupOf = groupLabelsFor(expr.grouping);
   const op = expr.op;
   const k = expr.param;
-  return {
-    async next(): Promise<StepVector | null> {
-      const step = await inner.next();
-      if (step === null) return null;
-      const vec = step.samples;
+  const aggregateStep = (vec: Sample[]): Sample[] => {
       if (op === "sort" || op === "sort_desc") {
         const sorted = [...vec].sort((a, b) => {
           if (Number.isNaN(a.value)) return Number.isNaN(b.value) ? 0 : 1;
           if (Number.isNaN(b.value)) return -1;
           return op === "sort" ? a.value - b.value : b.value - a.value;
         });
-        return { ts: step.ts, samples: sorted };
+        return sorted;
       }
       const result = new Map<string, Group>();
       for (const s of vec) {
@@ -447,7 +456,20 @@ function vectorAggregationEvaluator(expr: VectorAggregationExpr, inner: StepEval
             out.push({ labels: g.labels, value: g.value });
         }
       }
-      return { ts: step.ts, samples: out };
+      return out;
+  };
+  return mapSteps(inner, aggregateStep);
+}
+
+/** Applies a per-step transformation to the answer and, at overlap steps, to the inclusive answer. */
+function mapSteps(inner: StepEvaluator, transform: (samples: Sample[]) => Sample[]): StepEvaluator {
+  return {
+    async next(): Promise<StepVector | null> {
+      const step = await inner.next();
+      if (step === null) return null;
+      const samples = transform(step.samples);
+      if (step.inclusive === undefined) return { ts: step.ts, samples };
+      return { ts: step.ts, samples, inclusive: transform(step.inclusive) };
     },
     close: () => inner.close(),
   };
@@ -523,20 +545,15 @@ function binOpEvaluator(expr: BinOpExpr, times: EvalTimes, ctx: EvalContext): St
     const literalLeft = expr.left.kind === "literal";
     const literal = (literalLeft ? expr.left : expr.right) as { value: number };
     const other = stepEvaluator(literalLeft ? expr.right : expr.left, times, ctx);
-    return {
-      async next() {
-        const step = await other.next();
-        if (step === null) return null;
-        const out: Sample[] = [];
-        for (const s of step.samples) {
-          const lit: Sample = { labels: s.labels, value: literal.value };
-          const merged = literalLeft ? mergeBinOp(op, lit, s, !returnBool, isComparison(op)) : mergeBinOp(op, s, lit, !returnBool, isComparison(op));
-          if (merged) out.push(merged);
-        }
-        return { ts: step.ts, samples: out };
-      },
-      close: () => other.close(),
-    };
+    return mapSteps(other, (samples) => {
+      const out: Sample[] = [];
+      for (const s of samples) {
+        const lit: Sample = { labels: s.labels, value: literal.value };
+        const merged = literalLeft ? mergeBinOp(op, lit, s, !returnBool, isComparison(op)) : mergeBinOp(op, s, lit, !returnBool, isComparison(op));
+        if (merged) out.push(merged);
+      }
+      return out;
+    });
   }
   const lhs = stepEvaluator(expr.left, times, ctx);
   const rhs = stepEvaluator(expr.right, times, ctx);
@@ -563,23 +580,23 @@ function binOpEvaluator(expr: BinOpExpr, times: EvalTimes, ctx: EvalContext): St
     async next() {
       const [r, l] = await Promise.all([rhs.next(), lhs.next()]);
       if (r === null || l === null) return null;
-      const lsigs = l.samples.map((s) => signature(s.labels));
-      const rsigs = r.samples.map((s) => signature(s.labels));
-      let samples: Sample[];
-      switch (op) {
-        case "and":
-          samples = vectorAnd(l.samples, r.samples, lsigs, rsigs);
-          break;
-        case "or":
-          samples = vectorOr(l.samples, r.samples, lsigs, rsigs);
-          break;
-        case "unless":
-          samples = vectorUnless(l.samples, r.samples, lsigs, rsigs);
-          break;
-        default:
-          samples = vectorBinop(expr, l.samples, r.samples, lsigs, rsigs);
-      }
-      return { ts: l.ts, samples };
+      const combine = (left: Sample[], right: Sample[]): Sample[] => {
+        const lsigs = left.map((s) => signature(s.labels));
+        const rsigs = right.map((s) => signature(s.labels));
+        switch (op) {
+          case "and":
+            return vectorAnd(left, right, lsigs, rsigs);
+          case "or":
+            return vectorOr(left, right, lsigs, rsigs);
+          case "unless":
+            return vectorUnless(left, right, lsigs, rsigs);
+          default:
+            return vectorBinop(expr, left, right, lsigs, rsigs);
+        }
+      };
+      const samples = combine(l.samples, r.samples);
+      if (l.inclusive === undefined && r.inclusive === undefined) return { ts: l.ts, samples };
+      return { ts: l.ts, samples, inclusive: combine(l.inclusive ?? l.samples, r.inclusive ?? r.samples) };
     },
     async close() {
       await Promise.all([lhs.close(), rhs.close()]);
@@ -683,11 +700,8 @@ function labelReplaceEvaluator(expr: LabelReplaceExpr, inner: StepEvaluator): St
   const re = compiled.re;
   const names = compiled.names;
   const cache = new Map<string, LabelsResult>();
-  return {
-    async next() {
-      const step = await inner.next();
-      if (step === null) return null;
-      const samples = step.samples.map((s) => {
+  return mapSteps(inner, (stepSamples) =>
+    stepSamples.map((s) => {
         const cached = cache.get(s.labels.key);
         if (cached) return { labels: cached, value: s.value };
         const at = s.labels.names.indexOf(expr.src);
@@ -704,9 +718,6 @@ function labelReplaceEvaluator(expr: LabelReplaceExpr, inner: StepEvaluator): St
         }
         cache.set(s.labels.key, labels);
         return { labels, value: s.value };
-      });
-      return { ts: step.ts, samples };
-    },
-    close: () => inner.close(),
-  };
+    }),
+  );
 }

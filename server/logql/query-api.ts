@@ -11,6 +11,7 @@ import { evaluate, QueryError, type EvaluationStats, type QueryParams, type Quer
 import { labelsToRecord } from "./labels";
 import { QueryAbortedError } from "./merge";
 import { LogQLParseError, LogQLUnsupportedError, parseLogQL } from "./parser";
+import type { StepBoundary } from "./range-vector";
 import type { EntrySource } from "./source";
 import { formatGoDuration, formatGoFloat, goQuote, parseGoFloat, parsePromDuration } from "./units";
 
@@ -54,7 +55,9 @@ export interface LokiQueryBody {
   };
 }
 
-export type QueryResponse = { status: 200; body: LokiQueryBody } | { status: number; text: string };
+export type ErrorStatus = 400 | 499 | 500 | 504;
+
+export type QueryResponse = { status: 200; body: LokiQueryBody } | { status: ErrorStatus; text: string };
 
 const ERR_DEADLINE = "Request timed out, decrease the duration of the request or add more label matchers (prefer exact match over regex match) to reduce the amount of data processed.";
 const ERR_CANCELED = "The request was cancelled by the client.";
@@ -178,6 +181,46 @@ function longestRangeNs(expr: SampleExpr): number {
   }
 }
 
+/** Loki's split_queries_by_interval default. */
+const SPLIT_INTERVAL_NS = 30 * 60 * 1e9;
+
+/**
+ * How Loki 2.7's query frontend runs a metric range query (splitMetricByTime): start rounded
+ * down and end rounded up to a multiple of the step, the range cut into sub-queries at multiples
+ * of max(30m, longest range) — or one per step when the step is longer — each reading the store
+ * up to its last step exclusive. Returns the evaluation start/end and each step's boundary kind.
+ */
+export function splitPlan(start: bigint, end: bigint, stepNs: number, maxRangeNs: number): { startNs: bigint; endNs: bigint; boundary: (k: number) => StepBoundary } {
+  const step = BigInt(stepNs);
+  const interval = BigInt(Math.max(SPLIT_INTERVAL_NS, maxRangeNs));
+  const alignedStart = start - (start % step);
+  const alignedEnd = end % step === 0n ? end : end + (step - (end % step));
+  if (alignedStart >= alignedEnd) {
+    // No split: the frontend passes the original request on; its only step ends the store read.
+    return { startNs: start, endNs: end, boundary: () => "exclusive" };
+  }
+  const steps = Number((alignedEnd - alignedStart) / step);
+  const kinds = new Array<StepBoundary>(steps + 1).fill("inclusive");
+  if (step >= interval) {
+    // One sub-query per step: [t, t + step]; inner steps end one sub-query and start the next.
+    for (let k = 1; k < steps; k++) kinds[k] = "overlap";
+    kinds[steps] = "exclusive";
+  } else {
+    const nextBoundary = (t: bigint) => {
+      const startOfNext = (t / interval + 1n) * interval;
+      let target = startOfNext - ((startOfNext - t) % step);
+      if (target === startOfNext) target -= step;
+      return target;
+    };
+    for (let s = alignedStart; s < alignedEnd; s = nextBoundary(s) + step) {
+      let e = nextBoundary(s);
+      if (e + step >= alignedEnd) e = alignedEnd;
+      kinds[Number((e - alignedStart) / step)] = "exclusive";
+    }
+  }
+  return { startNs: alignedStart, endNs: alignedEnd, boundary: (k) => kinds[k] ?? "inclusive" };
+}
+
 /** `GET /loki/api/v1/query_range` */
 export async function executeRangeQuery(params: RawQueryParams, source: EntrySource, options: QueryOptions): Promise<QueryResponse> {
   const limits = limitsOf(options);
@@ -206,8 +249,10 @@ export async function executeRangeQuery(params: RawQueryParams, source: EntrySou
     const startMs = start / 1_000_000n;
     const endMs = end / 1_000_000n;
     checkQueryLength(Number(endMs - startMs) * 1e6, limits);
-    if (isSampleExpr(expr)) checkQueryLength(Number(end - start) + longestRangeNs(expr), limits);
-    return await run(expr, { startNs: start, endNs: end, stepNs, intervalNs, limit, direction, instant: false }, source, options, limits);
+    if (!isSampleExpr(expr)) return await run(expr, { startNs: start, endNs: end, stepNs, intervalNs, limit, direction, instant: false }, source, options, limits);
+    checkQueryLength(Number(end - start) + longestRangeNs(expr), limits);
+    const plan = splitPlan(start, end, stepNs, longestRangeNs(expr));
+    return await run(expr, { startNs: plan.startNs, endNs: plan.endNs, stepNs, intervalNs, limit, direction, instant: false, stepBoundary: plan.boundary }, source, options, limits);
   } catch (error) {
     return errorResponse(error);
   }
@@ -255,7 +300,7 @@ function errorResponse(error: unknown): QueryResponse {
   if (error instanceof BadRequest) return { status: 400, text: error.message };
   if (error instanceof LogQLParseError) return { status: 400, text: error.message };
   if (error instanceof LogQLUnsupportedError) return { status: 400, text: error.message };
-  if (error instanceof QueryError) return { status: error.status, text: error.message };
+  if (error instanceof QueryError) return { status: error.status as ErrorStatus, text: error.message };
   if (error instanceof QueryAbortedError) return error.reason === "timeout" ? { status: 504, text: ERR_DEADLINE } : { status: 499, text: ERR_CANCELED };
   throw error;
 }

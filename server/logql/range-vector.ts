@@ -33,10 +33,15 @@ export interface Sample {
   value: number;
 }
 
-/** The vector at one evaluation step; `ts` in milliseconds. */
+/**
+ * The vector at one evaluation step; `ts` in milliseconds. `inclusive` is set at steps where
+ * Loki's query frontend evaluates the step twice (end of one split and start of the next): it
+ * holds the answer counting entries exactly at the step time, `samples` the one without them.
+ */
 export interface StepVector {
   ts: number;
   samples: Sample[];
+  inclusive?: Sample[];
 }
 
 export interface StepEvaluator {
@@ -66,12 +71,22 @@ export function pipelineErrorMessage(labels: LabelsResult): string {
   );
 }
 
+/**
+ * How the window of a step treats entries exactly at the step time t. Loki reads the store
+ * over [from, through): the last step of each sub-query its query frontend splits a range query
+ * into (and an instant query's only step) does not see entries at t; a step that ends one
+ * sub-query and starts the next is answered by both ("overlap").
+ */
+export type StepBoundary = "inclusive" | "exclusive" | "overlap";
+
 /** The evaluation window of a query (shared by all range aggregations in it). */
 export interface EvalTimes {
   startNs: bigint;
   endNs: bigint;
   /** 0 for instant queries. */
   stepNs: number;
+  /** The boundary kind of step k (0-based). */
+  boundary: (k: number) => StepBoundary;
 }
 
 export interface EvalContext {
@@ -409,6 +424,17 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
     return new EntryMerger(cursors, true);
   };
 
+  const collect = (): Sample[] => {
+    const samples: Sample[] = [];
+    for (const s of series.values()) {
+      if (s.count === 0) continue;
+      if (s.labels.names.includes(ERROR_LABEL)) throw new QueryError(pipelineErrorMessage(s.labels), 400);
+      samples.push({ labels: s.labels, value: aggregate(s) });
+    }
+    if (absent !== null) return samples.length > 0 ? [] : [{ labels: absent, value: 1 }];
+    return samples;
+  };
+
   return {
     async next(): Promise<StepVector | null> {
       if (k > lastK) return null;
@@ -422,17 +448,18 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
           series.delete(key);
         }
       }
-      await merger.pump(windowEnd, onEntry);
-      const samples: Sample[] = [];
-      for (const s of series.values()) {
-        if (s.labels.names.includes(ERROR_LABEL)) throw new QueryError(pipelineErrorMessage(s.labels), 400);
-        samples.push({ labels: s.labels, value: aggregate(s) });
+      const boundary = times.boundary(k);
+      await merger.pump(boundary === "inclusive" ? windowEnd : windowEnd - 1, onEntry);
+      const samples = collect();
+      let inclusive: Sample[] | undefined;
+      if (boundary === "overlap") {
+        await merger.pump(windowEnd, onEntry);
+        inclusive = collect();
       }
       const stepTsNs = times.startNs - BigInt(offsetNs) + BigInt(k) * BigInt(step);
       const ts = Number(stepTsNs / 1_000_000n) + Math.trunc(offsetNs / 1e6);
       k++;
-      if (absent !== null) return { ts, samples: samples.length > 0 ? [] : [{ labels: absent, value: 1 }] };
-      return { ts, samples };
+      return inclusive === undefined ? { ts, samples } : { ts, samples, inclusive };
     },
     async close(): Promise<void> {
       if (merger) await merger.close();

@@ -712,6 +712,7 @@ class TemplateParser {
     while (this.peek().type === "field" && (arg.a === "pipe" || arg.a === "variable" || arg.a === "field")) {
       const f = this.next();
       const names = f.val.slice(1).split(".");
+      if (arg.a === "field") for (const n of names) this.fields.add(n);
       if (arg.a === "pipe") arg = { ...arg, fields: [...arg.fields, ...names] };
       else arg = { ...arg, names: [...arg.names, ...names], text: arg.text + f.val };
     }
