@@ -9,7 +9,7 @@ import { type KnownNetwork, KNOWN_NETWORKS, ipRangesDocument, knownNetworksCsv }
 import { flowLogFileBytes, fileHash, flowLogObjectKey } from "./files";
 import { flowFormatOfLog, headerLine, recordFormatter, type RecordFormatter } from "./format";
 import { incidentSummary } from "./incidents";
-import { accountRegions, accountsDocument, describeNetworkInterfaces, describeSubnets, describeVpcs } from "./inventory";
+import { accountRegions, accountsDocument, describeNetworkInterfaces, describeSubnets, describeVpcs, scopesChangedAt } from "./inventory";
 import { type FlowLog, type Organisation, buildOrganisation } from "./organisation";
 import { type TrafficModel, buildTrafficModel, trafficInWindow } from "./traffic";
 import { DAY, WINDOW, fileStamp, floorTo, isoTime } from "./time";
@@ -263,10 +263,8 @@ export async function writeInventory(org: Organisation, sink: FileSink, start: n
   }
   const times = [start, ...org.churnTimes(start, end - 1)];
   for (const t of times) {
-    for (const { account, region } of accountRegions(org)) {
-      const changed = t === start || org.interfacesAt(t).some((e) => e.vpc.account === account && e.vpc.region === region && e.createdAt === t) ||
-        org.interfacesAt(t - 1).some((e) => e.vpc.account === account && e.vpc.region === region && e.deletedAt === t);
-      if (!changed) continue;
+    const scopes = t === start ? accountRegions(org) : scopesChangedAt(org, t);
+    for (const { account, region } of scopes) {
       const path = `inventory/history/${fileStamp(t).replace("Z", "")}${String(new Date(t * 1000).getUTCSeconds()).padStart(2, "0")}Z/${account.id}/${region}/describe-network-interfaces.json`;
       await sink.write(path, describeNetworkInterfaces(org, account, region, t));
       snapshots.push({ at: isoTime(t), atUnix: t, account: account.id, region, networkInterfaces: path });

@@ -160,3 +160,12 @@ export function accountRegions(org: Organisation): { account: Account; region: s
   }
   return out;
 }
+
+/** The (account, region) pairs whose interfaces changed at time t (created or deleted then). */
+export function scopesChangedAt(org: Organisation, t: number): { account: Account; region: string }[] {
+  return accountRegions(org).filter(
+    ({ account, region }) =>
+      org.interfacesAt(t).some((e) => e.vpc.account === account && e.vpc.region === region && e.createdAt === t) ||
+      org.interfacesAt(t - 1).some((e) => e.vpc.account === account && e.vpc.region === region && e.deletedAt === t),
+  );
+}

@@ -90,6 +90,8 @@ export interface IngestStats {
   retries: number;
   elapsedMs: number;
   failures: { file: string; message: string }[];
+  /** The format each flow log's header lines declared (flow log id → header), for the format registry. */
+  formats: Record<string, string>;
   /** Records per second over the run so far. */
   recordsPerSecond: number;
 }
@@ -222,6 +224,7 @@ export async function ingestFlowLogFiles(files: readonly FlowLogFile[], settings
     retries: 0,
     elapsedMs: 0,
     failures: [],
+    formats: {},
     recordsPerSecond: 0,
   };
   const report = () => {
@@ -371,6 +374,7 @@ export async function ingestFlowLogFiles(files: readonly FlowLogFile[], settings
         const header = flowFormatFromHeader(line);
         if (header) {
           format = header;
+          stats.formats[flowLogId] = header.header;
           startIndex = startPosition(format);
           fieldCount = format.fields.length;
           return false;
