@@ -51,12 +51,15 @@ function settingsFor(client: IngestSettings["client"], extra: Partial<IngestSett
   return { ...DEFAULT_INGEST_SETTINGS, client, extraLabels: {}, checkpoint: memoryCheckpoint(), ...extra };
 }
 
+/** Entries in the store, counted two ways through the query gate: index stats and LogQL. */
 async function countInStore(tenant?: string): Promise<number> {
   const gate = createQueryGate(loadEnv({ LOKI_TENANT_ID: tenant }), store.handle);
-  const stats = await gate.indexStats('{__aws_log_type="s3_vpc_flow"}', {
-    start: BigInt(manifest.options.startUnix - 3600) * 1_000_000_000n,
-    end: BigInt(manifest.options.endUnix + 3600) * 1_000_000_000n,
-  });
+  const start = manifest.options.startUnix - 3600;
+  const end = manifest.options.endUnix + 3600;
+  const stats = await gate.indexStats('{__aws_log_type="s3_vpc_flow"}', { start: BigInt(start) * 1_000_000_000n, end: BigInt(end) * 1_000_000_000n });
+  const answer = await gate.query({ query: `sum(count_over_time({__aws_log_type="s3_vpc_flow"}[${end - start}s]))`, time: BigInt(end) * 1_000_000_000n });
+  const counted = answer.resultType === "vector" ? Number(answer.result[0]?.value[1] ?? 0) : Number.NaN;
+  expect(counted).toBe(stats.entries);
   return stats.entries;
 }
 
