@@ -86,6 +86,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       options: { seed: flags.seed, days: flags.days, accounts: flags.accounts, scale: flags.scale },
       client,
       checkpoint,
+      db,
       log: (line) => {
         progress.done();
         log(line);
@@ -120,7 +121,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
     await build;
     if (controller.signal.aborted) return;
-    live = startLiveTraffic({ paths, client, checkpoint, log });
+    live = startLiveTraffic({ paths, client, checkpoint, log, db });
     const banner = [
       `demo: ${model.org.accounts.length} AWS accounts, ${model.org.vpcs.length} VPCs, flow logs since ${isoTime(period.from)}, new traffic every minute`,
       ...model.incidents.all

@@ -17,6 +17,8 @@ import { LokiClient } from "../loki/client";
 import { createQueryGate } from "../loki/gate";
 import { type EmbeddedStore, openEmbeddedStore } from "../store";
 import { type TestDatabase, createTestDatabase } from "../testing/database";
+import { unmatchedInterfaces } from "../inventory/rules-service";
+import { seedDemoInvestigations } from "./investigations";
 import { type DemoPaths, demoModel, demoPaths, prepareDemoData, readDemoState, startLiveTraffic } from "./setup";
 
 let database: TestDatabase;
@@ -60,9 +62,10 @@ describe("the demo's data", () => {
 
     // First start: the whole period is generated and loaded.
     let checkpoint = openCheckpoint(checkpointFile);
-    const first = await prepareDemoData({ paths, options: OPTIONS, client: client(), checkpoint, now: T0, log });
+    const first = await prepareDemoData({ paths, options: OPTIONS, client: client(), checkpoint, db: database.db, now: T0, log });
     checkpoint.close();
     expect(first.manifest).toBeDefined();
+    expect(first.inventoryImports).toBeGreaterThan(1);
     const anchor = first.state.anchor;
     expect(anchor).toBe(Math.floor(T0 / 300) * 300);
     expect(first.state.generatedUntil).toBe(Math.floor(T0 / 60) * 60);
@@ -72,7 +75,7 @@ describe("the demo's data", () => {
 
     // Second start, 47 minutes later: only the gap is generated; the rest is skipped.
     checkpoint = openCheckpoint(checkpointFile);
-    const second = await prepareDemoData({ paths, options: { ...OPTIONS, seed: 999 }, client: client(), checkpoint, now: T0 + 47 * 60, log });
+    const second = await prepareDemoData({ paths, options: { ...OPTIONS, seed: 999 }, client: client(), checkpoint, db: database.db, now: T0 + 47 * 60, log });
     checkpoint.close();
     expect(second.manifest).toBeUndefined();
     expect(second.state.seed).toBe(OPTIONS.seed); // options of the first run are kept
@@ -84,7 +87,7 @@ describe("the demo's data", () => {
     // Live: each step generates and pushes the minutes since the previous one.
     checkpoint = openCheckpoint(checkpointFile);
     let clock = T0 + 47 * 60 + 30;
-    const live = startLiveTraffic({ paths, client: client(), checkpoint, log, intervalMs: 20, now: () => clock });
+    const live = startLiveTraffic({ paths, client: client(), checkpoint, log, intervalMs: 20, now: () => clock, db: database.db });
     const waitFor = async (until: number) => {
       for (let i = 0; i < 500 && readDemoState(paths)?.generatedUntil !== until; i++) await new Promise((r) => setTimeout(r, 20));
     };
@@ -113,5 +116,38 @@ describe("the demo's data", () => {
       .filter((f) => !firstPeriod.has(path.relative(paths.data, f.id).split(path.sep).join("/")))
       .flatMap((f) => gunzipSync(readFileSync(f.id)).toString("utf8").split("\n").slice(1).filter((l) => l !== ""));
     expect(later.sort()).toEqual(expected.sort());
+
+    // The inventory knows every interface of the period with its lifetime, and each flow log's format.
+    const model = demoModel(state);
+    const periodStart = anchor - Math.round(OPTIONS.days * 86_400);
+    const expectedInterfaces = model.org.interfacesDuring(periodStart, state.generatedUntil);
+    const stored = await database.db.networkInterface.findMany({ select: { id: true, deletedAt: true, firstSeen: true } });
+    expect(new Set(stored.map((i) => i.id))).toEqual(new Set(expectedInterfaces.map((i) => i.id)));
+    for (const eni of expectedInterfaces) {
+      const row = stored.find((i) => i.id === eni.id)!;
+      expect(row.firstSeen.getTime() / 1000, eni.id).toBe(Math.max(eni.createdAt, periodStart));
+      if (eni.deletedAt !== undefined && eni.deletedAt <= state.generatedUntil) expect(row.deletedAt?.getTime(), eni.id).toBe(eni.deletedAt * 1000);
+      else expect(row.deletedAt, eni.id).toBeNull();
+    }
+    const formats = await database.db.flowLogFormat.findMany();
+    expect(formats.map((f) => [f.flowLogId, f.format]).sort()).toEqual(model.org.flowLogs.map((f) => [f.id, f.fields.join(" ")]).sort());
+    expect(readDemoState(paths)?.inventoryUntil).toBe(state.generatedUntil);
+    // The default mapping rules name every interface of the organisation.
+    const unmatched = await unmatchedInterfaces({ db: database.db });
+    expect(unmatched.interfaces).toBeGreaterThan(0);
+    expect(unmatched.rows.map((r) => JSON.stringify(r))).toEqual([]);
+
+    // Example investigations: one per incident, their panels' snapshots holding the evidence.
+    const gate = createQueryGate(loadEnv({}), store.handle);
+    const period = { from: periodStart, to: anchor };
+    expect(await seedDemoInvestigations({ db: database.db, gate }, model, period)).toBe(3);
+    expect(await seedDemoInvestigations({ db: database.db, gate }, model, period)).toBe(0);
+    const investigations = await database.db.investigation.findMany({ include: { panels: true } });
+    expect(investigations).toHaveLength(3);
+    const blocked = investigations.find((i) => i.title.includes("ledger:5432"))!;
+    const rejects = blocked.panels.find((p) => p.title.startsWith("Rejected connections"))!;
+    expect(JSON.stringify(rejects.snapshot)).toMatch(/"result":\[\{/);
+    const records = blocked.panels.find((p) => p.title === "The rejected flow records")!;
+    expect(JSON.stringify(records.snapshot)).toContain(" 5432 6 ");
   });
 });

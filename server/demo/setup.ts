@@ -18,6 +18,8 @@ import { DAY, floorTo } from "../generate/time";
 import type { CheckpointStore } from "../ingest/checkpoint";
 import { DEFAULT_INGEST_SETTINGS, type IngestStats, type PushClient, ingestFlowLogFiles } from "../ingest/ingest";
 import { listLocalFiles } from "../ingest/sources";
+import type { Database } from "../db/client";
+import { importDemoInventory } from "./inventory";
 
 export interface DemoOptions {
   seed: number;
@@ -35,6 +37,8 @@ export interface DemoState extends DemoOptions {
   anchor: number;
   /** Records whose `end` is before this were generated (files written). */
   generatedUntil: number;
+  /** The inventory in PostgreSQL is complete up to this time; absent before the first import. */
+  inventoryUntil?: number;
 }
 
 export interface DemoPaths {
@@ -70,6 +74,8 @@ export interface DemoDataReport {
   manifest?: Manifest;
   generatedRecords: number;
   ingest: IngestStats;
+  /** Inventory imports made (0 when no database was given). */
+  inventoryImports: number;
 }
 
 export interface DemoDataOptions {
@@ -77,6 +83,8 @@ export interface DemoDataOptions {
   options: DemoOptions;
   client: PushClient;
   checkpoint: CheckpointStore;
+  /** The portal's database: the inventory is imported into it (skipped when absent). */
+  db?: Database;
   /** Unix seconds; default: now. */
   now?: number;
   log: (line: string) => void;
@@ -113,6 +121,13 @@ export async function prepareDemoData(options: DemoDataOptions): Promise<DemoDat
   generatedRecords += gap.records;
   if (gap.records > 0) log(`generated ${gap.records.toLocaleString("en-US")} records for the ${formatGap(gap.to - gap.from)} since the stored data ended`);
   state = gap.state;
+  let inventoryImports = 0;
+  if (options.db) {
+    const imported = await syncDemoInventory(paths, state, options.db);
+    state = imported.state;
+    inventoryImports = imported.imports;
+    if (imported.imports > 0) log(`imported the inventory (${imported.imports} snapshots: accounts, VPCs, subnets, interfaces as they changed, ip-ranges, known networks)`);
+  }
   const files = await listLocalFiles([path.join(paths.data, "AWSLogs")]);
   const ingest = await ingestFlowLogFiles(files, {
     ...DEFAULT_INGEST_SETTINGS,
@@ -124,7 +139,22 @@ export async function prepareDemoData(options: DemoDataOptions): Promise<DemoDat
     onMalformed: (m) => log(`malformed line ${m.file}:${m.line}: ${m.reason}`),
     onFileError: (_file, message) => log(message),
   });
-  return { state, manifest, generatedRecords, ingest };
+  return { state, manifest, generatedRecords, ingest, inventoryImports };
+}
+
+/** Imports the inventory changes up to the end of the generated data, and records it in the state. */
+export async function syncDemoInventory(paths: DemoPaths, state: DemoState, db: Database): Promise<{ state: DemoState; imports: number }> {
+  const report = await importDemoInventory({
+    db,
+    model: demoModel(state),
+    periodStart: state.anchor - Math.round(state.days * DAY),
+    from: state.inventoryUntil,
+    to: state.generatedUntil,
+    folder: paths.data,
+  });
+  const next = { ...(readDemoState(paths) ?? state), inventoryUntil: report.until };
+  writeDemoState(paths, next);
+  return { state: next, imports: report.imports };
 }
 
 function formatGap(seconds: number): string {
@@ -164,6 +194,8 @@ export function startLiveTraffic(options: {
   intervalMs?: number;
   /** Unix seconds now (tests pass a clock). */
   now?: () => number;
+  /** The portal's database: interface changes are imported as they happen. */
+  db?: Database;
 }): LiveTraffic {
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
   const intervalMs = options.intervalMs ?? 60_000;
@@ -176,6 +208,7 @@ export function startLiveTraffic(options: {
     if (!state) return;
     const to = floorTo(now(), 60);
     const extended = await extendDemoData(options.paths, state, to);
+    if (options.db) await syncDemoInventory(options.paths, extended.state, options.db);
     const paths = [...pending, ...extended.files];
     if (paths.length === 0) return;
     const files = await listLocalFiles(paths);

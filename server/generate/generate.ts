@@ -9,7 +9,7 @@ import { type KnownNetwork, KNOWN_NETWORKS, ipRangesDocument, knownNetworksCsv }
 import { flowLogFileBytes, fileHash, flowLogObjectKey } from "./files";
 import { flowFormatOfLog, headerLine, recordFormatter, type RecordFormatter } from "./format";
 import { incidentSummary } from "./incidents";
-import { accountRegions, accountsDocument, describeNetworkInterfaces, describeSubnets, describeVpcs, scopesChangedAt } from "./inventory";
+import { accountRegions, accountsDocument, describeFlowLogs, describeNetworkInterfaces, describeSubnets, describeVpcs, scopesChangedAt } from "./inventory";
 import { type FlowLog, type Organisation, buildOrganisation } from "./organisation";
 import { type TrafficModel, buildTrafficModel, trafficInWindow } from "./traffic";
 import { DAY, WINDOW, fileStamp, floorTo, isoTime } from "./time";
@@ -163,7 +163,7 @@ export interface Manifest {
     ipRanges: string;
     knownNetworks: string;
     /** State at the end of the period, per account and region. */
-    current: { account: string; region: string; networkInterfaces: string; vpcs: string; subnets: string }[];
+    current: { account: string; region: string; networkInterfaces: string; vpcs: string; subnets: string; flowLogs: string }[];
     /** describe-network-interfaces at the start and after every change, oldest first. */
     snapshots: { at: string; atUnix: number; account: string; region: string; networkInterfaces: string }[];
   };
@@ -253,12 +253,14 @@ export async function writeInventory(org: Organisation, sink: FileSink, start: n
     await sink.write(`${folder}/describe-vpcs.json`, describeVpcs(vpcs));
     await sink.write(`${folder}/describe-subnets.json`, describeSubnets(vpcs));
     await sink.write(`${folder}/describe-network-interfaces.json`, describeNetworkInterfaces(org, account, region, at));
+    await sink.write(`${folder}/describe-flow-logs.json`, describeFlowLogs(org, vpcs));
     current.push({
       account: account.id,
       region,
       networkInterfaces: `${folder}/describe-network-interfaces.json`,
       vpcs: `${folder}/describe-vpcs.json`,
       subnets: `${folder}/describe-subnets.json`,
+      flowLogs: `${folder}/describe-flow-logs.json`,
     });
   }
   const times = [start, ...org.churnTimes(start, end - 1)];

@@ -127,6 +127,29 @@ export function describeSubnets(vpcs: readonly Vpc[]): string {
   });
 }
 
+/** `aws ec2 describe-flow-logs`: each VPC's flow log to S3, with its record format and options. */
+export function describeFlowLogs(org: Organisation, vpcs: readonly Vpc[]): string {
+  return pretty({
+    FlowLogs: vpcs.map((vpc) => {
+      const fl = vpc.flowLog;
+      return {
+        CreationTime: awsCliTime(org.genesis + 3600),
+        DeliverLogsStatus: "SUCCESS",
+        FlowLogId: fl.id,
+        FlowLogStatus: "ACTIVE",
+        ResourceId: vpc.id,
+        TrafficType: "ALL",
+        LogDestinationType: "s3",
+        LogDestination: `arn:aws:s3:::acme-vpc-flow-logs-${(org.accounts[0] as Account).id}`,
+        LogFormat: fl.fields.map((f) => `\${${f}}`).join(" "),
+        Tags: [{ Key: "Name", Value: `${vpc.name}-flow-log` }],
+        MaxAggregationInterval: fl.aggregationSeconds,
+        DestinationOptions: { FileFormat: "plain-text", HiveCompatiblePartitions: false, PerHourPartition: fl.layout === "hourly" },
+      };
+    }),
+  });
+}
+
 /** `aws organizations list-accounts`, with each account's tags (environment, team) added as `Tags`. */
 export function accountsDocument(org: Organisation): string {
   const management = org.accounts[0] as Account;
