@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from "commander";
+import { createDb } from "../../server/db/client";
 import { loadEnv, parseDurationMs } from "../../server/env";
 import { AppError } from "../../server/errors";
 import { parseFlowFormat } from "../../server/flows";
@@ -6,6 +7,7 @@ import { type CheckpointStore, memoryCheckpoint, openCheckpoint } from "../../se
 import { defaultCheckpointPath, openPushDestination } from "../../server/ingest/destination";
 import { DEFAULT_INGEST_SETTINGS, type IngestStats, type PushFormat, ingestFlowLogFiles } from "../../server/ingest/ingest";
 import { type FlowLogFile, listLocalFiles, listS3Files } from "../../server/ingest/sources";
+import { saveFlowLogFormat } from "../../server/inventory/flow-log-formats";
 import { ProgressLine, formatBytes, formatCount } from "../progress";
 
 interface IngestFlags {
@@ -83,6 +85,29 @@ export function summaryLines(stats: IngestStats, destination: string): string[] 
 }
 
 const SHOWN_MALFORMED = 20;
+
+/**
+ * Records the formats the files' header lines declared in the portal's flow log format registry
+ * (lambda-promtail does not push header lines: this is how the portal learns custom formats).
+ */
+async function rememberFormats(formats: Record<string, string>, databaseUrl: string | undefined, log: (line: string) => void): Promise<void> {
+  const entries = Object.entries(formats);
+  if (entries.length === 0) return;
+  if (!databaseUrl) {
+    log(
+      `the files declare the formats of ${entries.length} flow logs; set DATABASE_URL to the portal's database to record them, ` +
+        "or run `npx flowlens inventory flow-log-format <fl-id> <format>` (or import describe-flow-logs) there.",
+    );
+    return;
+  }
+  const db = createDb(databaseUrl);
+  try {
+    for (const [flowLogId, header] of entries) await saveFlowLogFormat(db, flowLogId, header, "header");
+    log(`recorded the record format of ${entries.length} flow logs from their header lines`);
+  } finally {
+    await db.$disconnect();
+  }
+}
 
 export function registerIngest(program: Command): void {
   program
@@ -183,6 +208,7 @@ export function registerIngest(program: Command): void {
         progress.done();
         if (stats.malformed > SHOWN_MALFORMED) log(`… ${formatCount(stats.malformed - SHOWN_MALFORMED)} more malformed lines not shown`);
         for (const line of summaryLines(stats, destination.description)) log(line);
+        await rememberFormats(stats.formats, destination.databaseUrl ?? settings.DATABASE_URL, log);
         if (stats.filesFailed > 0 || controller.signal.aborted) process.exitCode = controller.signal.aborted ? 130 : 1;
       } finally {
         process.removeListener("SIGINT", interrupt);

@@ -15,6 +15,8 @@ export interface PushDestination {
   description: string;
   /** Identity for the default checkpoint (URL and tenant). */
   identity: string;
+  /** The portal's database when this destination opened it (the embedded store). */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function openPushDestination(settings: Env, options: DestinationOpt
       client,
       description: `the embedded store on ${where}`,
       identity: `embedded|${where}|${tenant ?? ""}`,
+      databaseUrl: database.url,
       close: async () => {
         await store.close();
         await database.stop();
