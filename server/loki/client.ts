@@ -79,7 +79,7 @@ export class LokiClient {
     if (q.stepMs !== undefined) params.step = (q.stepMs / 1000).toString();
     if (q.limit !== undefined) params.limit = positiveLimit(q.limit).toString();
     if (q.direction) params.direction = q.direction;
-    const body = await this.get("/loki/api/v1/query_range", params);
+    const body = await this.postForm("/loki/api/v1/query_range", params);
     return parseWith(queryResponseSchema, body, "query_range").data;
   }
 
@@ -87,7 +87,7 @@ export class LokiClient {
     const params: Record<string, string> = { query: q.query, time: q.time.toString() };
     if (q.limit !== undefined) params.limit = positiveLimit(q.limit).toString();
     if (q.direction) params.direction = q.direction;
-    const body = await this.get("/loki/api/v1/query", params);
+    const body = await this.postForm("/loki/api/v1/query", params);
     return parseWith(queryResponseSchema, body, "query").data;
   }
 
@@ -151,7 +151,23 @@ export class LokiClient {
 
   private async get(path: string, params: Record<string, string> | URLSearchParams): Promise<unknown> {
     const search = params instanceof URLSearchParams ? params : new URLSearchParams(params);
-    const request = new Request(`${this.baseUrl}${path}?${search.toString()}`, { headers: this.headers() });
+    return this.answer(path, new Request(`${this.baseUrl}${path}?${search.toString()}`, { headers: this.headers() }));
+  }
+
+  /**
+   * Queries go as POST form bodies (Loki accepts them on /query and /query_range): a query over
+   * hundreds of interfaces does not fit in the URL limits of proxies in front of Loki.
+   */
+  private async postForm(path: string, params: Record<string, string>): Promise<unknown> {
+    const request = new Request(`${this.baseUrl}${path}`, {
+      method: "POST",
+      headers: { ...this.headers(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(params).toString(),
+    });
+    return this.answer(path, request);
+  }
+
+  private async answer(path: string, request: Request): Promise<unknown> {
     const response = await this.send(request);
     if (!response.ok) throw await errorFromResponse(response, path);
     const text = await response.text();
