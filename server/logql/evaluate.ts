@@ -6,7 +6,7 @@
  * limit and error texts. No I/O besides the source.
  */
 
-import type { BinOpExpr, Expr, Grouping, LabelReplaceExpr, LogSelectorExpr, SampleExpr, VectorAggregationExpr } from "./ast";
+import type { BinOpExpr, Expr, Grouping, LabelReplaceExpr, LogSelectorExpr, RangeAggregationExpr, SampleExpr, VectorAggregationExpr } from "./ast";
 import { compareStrings, formatLabels, LabelsBuilder, labelsResultFromRecord, makeLabelsResult, NO_GROUPING, NO_HINTS, type LabelsResult } from "./labels";
 import { EntryMerger, StreamCursor } from "./merge";
 import { foldLiterals, goPow, LogQLUnsupportedError } from "./parser";
@@ -31,6 +31,8 @@ export interface QueryParams {
   instant: boolean;
   /** Metric range queries: how step k treats entries exactly at its time (see StepBoundary); inclusive when absent. */
   stepBoundary?: (k: number) => StepBoundary;
+  /** Instant metric queries: per range aggregation, distances (ns) before the window end whose entries are not counted. */
+  instantExclusions?: Map<RangeAggregationExpr, number[]>;
 }
 
 export interface EvaluateOptions {
@@ -180,7 +182,7 @@ async function evaluateSample(expr: SampleExpr, params: QueryParams, options: Ev
     if (params.instant) return { resultType: "vector", samples: [{ labels: makeLabelsResult([], []), ts: startMs, value: expr.value }] };
     return { resultType: "matrix", series: [{ labels: makeLabelsResult([], []), points: scalarPoints(params, expr.value) }] };
   }
-  const ctx: EvalContext = { source: options.source, tenant: options.tenant, signal: options.signal, stats };
+  const ctx: EvalContext = { source: options.source, tenant: options.tenant, signal: options.signal, stats, exclusions: params.instant ? params.instantExclusions : undefined };
   const evaluator = stepEvaluator(expr, times, ctx);
   const seriesLimit = () => new QueryError(`maximum of series (${options.maxSeries}) reached for a single query`, 400);
   try {

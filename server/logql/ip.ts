@@ -175,7 +175,15 @@ function isV6Char(c: number): boolean {
 export function ipFilterMatches(pattern: IpPattern, text: string): boolean {
   const n = text.length;
   if (n === 0) return false;
-  for (let i = 0; i < n; i++) {
+  // Without ':' only IPv4 hints can fire, and only within 3 characters before a '.': skip ahead.
+  const colonFree = text.indexOf(":") === -1;
+  let i = 0;
+  while (i < n) {
+    if (colonFree) {
+      const dot = text.indexOf(".", i + 1);
+      if (dot === -1) return false;
+      if (dot - 3 > i) i = dot - 3;
+    }
     if (i + 3 < n) {
       const c0 = text.charCodeAt(i);
       if (isDigit(c0) && (text.charCodeAt(i + 1) === 46 || text.charCodeAt(i + 2) === 46 || text.charCodeAt(i + 3) === 46)) {
@@ -183,18 +191,19 @@ export function ipFilterMatches(pattern: IpPattern, text: string): boolean {
         while (end < n && isV4Char(text.charCodeAt(end))) end++;
         const v4 = parseIPv4(text, i, end);
         if (v4 >= 0 && containsV4(pattern, v4)) return true;
-        i += end - i;
+        i = end + 1;
         continue;
       }
     }
-    if (i + 4 < n && ipv6Hint(text, i)) {
+    if (!colonFree && i + 4 < n && ipv6Hint(text, i)) {
       let end = i;
       while (end < n && isV6Char(text.charCodeAt(end))) end++;
       const ip = parseIp(text.slice(i, end));
       if (ip && containsAddress(pattern, ip)) return true;
-      i += end - i;
+      i = end + 1;
       continue;
     }
+    i++;
   }
   return false;
 }

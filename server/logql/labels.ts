@@ -163,6 +163,8 @@ export class LabelsBuilder {
   errDetails = "";
   private baseGrouped: LabelsResult | null = null;
   private readonly cache: Map<string, LabelsResult>;
+  /** `by` results keyed by the group labels' values, level by level (no key string per entry). */
+  private readonly byTrie: Map<unknown, unknown>;
 
   constructor(
     base: LabelsResult,
@@ -175,6 +177,12 @@ export class LabelsBuilder {
     this.baseResult = base;
     this.baseIndex = new Map(base.names.map((n, i) => [n, i]));
     this.cache = cache;
+    let trie = BY_TRIES.get(cache);
+    if (trie === undefined) {
+      trie = new Map();
+      BY_TRIES.set(cache, trie);
+    }
+    this.byTrie = trie;
   }
 
   reset(): void {
@@ -324,22 +332,38 @@ export class LabelsBuilder {
       }
       return this.toResult(names, values, n);
     }
+    let node = this.byTrie;
     outer: for (const group of g.groups) {
-      if (this.isDeleted(group)) continue;
-      for (let i = 0; i < this.addCount; i++) {
-        if (this.addNames[i] === group) {
-          names[n] = group;
-          values[n++] = this.addValues[i] as string;
-          continue outer;
+      let value: string | typeof ABSENT = ABSENT;
+      if (!this.isDeleted(group)) {
+        for (let i = 0; i < this.addCount; i++) {
+          if (this.addNames[i] === group) {
+            value = this.addValues[i] as string;
+            break;
+          }
+        }
+        if (value === ABSENT) {
+          const at = this.baseIndex.get(group);
+          if (at !== undefined) value = this.baseValues[at] as string;
         }
       }
-      const at = this.baseIndex.get(group);
-      if (at !== undefined) {
+      if (value !== ABSENT) {
         names[n] = group;
-        values[n++] = this.baseValues[at] as string;
+        values[n++] = value;
       }
+      let next = node.get(value) as Map<unknown, unknown> | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
+      node = next;
+      continue outer;
     }
-    return this.toResultSorted(names, values, n);
+    const leaf = node.get(LEAF) as LabelsResult | undefined;
+    if (leaf !== undefined) return leaf;
+    const result = this.toResultSorted(names, values, n);
+    node.set(LEAF, result);
+    return result;
   }
 
   private computeBaseGroup(): LabelsResult {
@@ -386,3 +410,8 @@ export class LabelsBuilder {
 }
 
 export const EMPTY_RESULT: LabelsResult = { key: "", names: [], values: [] };
+
+const ABSENT = Symbol("absent");
+const LEAF = Symbol("leaf");
+/** One `by` trie per result cache (per query and extraction). */
+const BY_TRIES = new WeakMap<Map<string, LabelsResult>, Map<unknown, unknown>>();

@@ -20,9 +20,10 @@ export interface CompiledPattern {
   /**
    * Matches a line; writes capture values into `out` (by capture index) and returns how many
    * named captures matched (0 when the line does not match at all). Stops after capture
-   * `needed - 1` when `needed` is given.
+   * `needed - 1` when `needed` is given; with `wanted`, only captures i with wanted[i] are
+   * written (the others are left as they were).
    */
-  match(line: string, out: string[], needed?: number): number;
+  match(line: string, out: string[], needed?: number, wanted?: readonly boolean[]): number;
 }
 
 const IDENT = /^<([A-Za-z_][A-Za-z0-9_]*)>/;
@@ -96,7 +97,7 @@ export function compilePattern(pattern: string): CompiledPattern {
 
   return {
     names,
-    match(line: string, out: string[], needed = names.length): number {
+    match(line: string, out: string[], needed = names.length, wanted?: readonly boolean[]): number {
       if (line.length === 0) return 0;
       let pos = 0;
       if (hasPrefix) {
@@ -110,15 +111,24 @@ export function compilePattern(pattern: string): CompiledPattern {
         const named = stepNamed[s];
         const lit = stepLiteral[s];
         if (lit === null || lit === undefined) {
-          if (named) out[count++] = line.slice(pos);
+          if (named) {
+            if (wanted === undefined || wanted[count]) out[count] = line.slice(pos);
+            count++;
+          }
           return count;
         }
         const i = line.indexOf(lit, pos);
         if (i === -1) {
-          if (named) out[count++] = line.slice(pos);
+          if (named) {
+            if (wanted === undefined || wanted[count]) out[count] = line.slice(pos);
+            count++;
+          }
           return count;
         }
-        if (named) out[count++] = line.slice(pos, i);
+        if (named) {
+          if (wanted === undefined || wanted[count]) out[count] = line.slice(pos, i);
+          count++;
+        }
         pos = i + lit.length;
       }
       return count;

@@ -191,21 +191,31 @@ function compileStage(stage: PipelineStage, stages: readonly PipelineStage[], in
       const compiled = compilePattern(stage.pattern);
       const names = compiled.names;
       const out: string[] = new Array<string>(names.length);
+      // Per hints object (one per query): which captures are needed, and how far to match.
+      let planFor: LabelsBuilder["hints"] | null = null;
+      let wanted: boolean[] | undefined;
+      let needed = names.length;
       return {
         fn: (line, lb) => {
           const hints = lb.hints;
           if (hints.noLabels) return line;
-          let needed = names.length;
-          if (hints.required !== null) {
-            // Captures after the last needed one do not change the needed values.
-            needed = 0;
-            for (let i = 0; i < names.length; i++) if (hints.required.has(names[i] as string)) needed = i + 1;
-            if (needed === 0) return line;
+          if (planFor !== hints) {
+            planFor = hints;
+            if (hints.required === null) {
+              wanted = undefined;
+              needed = names.length;
+            } else {
+              const required = hints.required;
+              wanted = names.map((n) => required.has(n));
+              // Captures after the last needed one do not change the needed values.
+              needed = wanted.lastIndexOf(true) + 1;
+            }
           }
-          const count = compiled.match(line, out, needed);
+          if (needed === 0) return line;
+          const count = compiled.match(line, out, needed, wanted);
           for (let i = 0; i < count; i++) {
+            if (wanted !== undefined && !wanted[i]) continue;
             const name = names[i] as string;
-            if (hints.required !== null && !hints.required.has(name)) continue;
             lb.set(lb.baseHas(name) ? `${name}_extracted` : name, out[i] as string);
           }
           return line;

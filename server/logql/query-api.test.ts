@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { MemorySource } from "./memory-source";
-import { executeInstantQuery, executeRangeQuery, parseLokiTime, parseSecondsOrDuration, splitPlan } from "./query-api";
+import { instantSplitExclusions, splitPlan } from "./frontend";
+import { parseLogQL } from "./parser";
+import type { SampleExpr } from "./ast";
+import { executeInstantQuery, executeRangeQuery, parseLokiTime, parseSecondsOrDuration } from "./query-api";
 import type { EntryBatch, EntrySource, SourceStream } from "./source";
 
 const NOW = 1_700_000_000_000_000_000n;
@@ -57,6 +60,39 @@ describe("splitting like Loki's query frontend", () => {
   it("passes an aligned one-step query on unchanged", () => {
     const plan = splitPlan(s(600), s(600), 60e9, 60e9);
     expect([plan.startNs, plan.endNs, plan.boundary(0)]).toEqual([s(600), s(600), "exclusive"]);
+  });
+});
+
+describe("instant queries cut into 30-minute sub-ranges, as Loki's frontend does", () => {
+  const exclusions = (q: string) => {
+    const found = instantSplitExclusions(parseLogQL(q) as SampleExpr);
+    return found === undefined ? undefined : [...found.values()].map((d) => d.map((ns) => ns / 60e9));
+  };
+  it.each([
+    ['sum by (x) (count_over_time({a="b"}[2h]))', [[30, 60, 90]]],
+    ['count_over_time({a="b"}[75m])', [[30, 60]]],
+    ['topk(3, sum by (x) (sum_over_time({a="b"} | pattern "<x> <v>" | unwrap v [1h])))', [[30]]],
+    ['sum(rate({a="b"} | json [1h]))', [[30]]],
+    ['count_over_time({a="b"} | json [2h])', undefined],
+    ['count_over_time({a="b"}[30m])', undefined],
+    ['avg_over_time({a="b"} | unwrap v [2h])', undefined],
+    ['sum(count_over_time({a="b"}[2h])) / sum(count_over_time({a="c"}[10m]))', undefined],
+    ['sum(count_over_time({a="b"}[2h])) * 2', [[30, 60, 90]]],
+  ])("%s", (query, expected) => {
+    expect(exclusions(query)).toEqual(expected);
+  });
+
+  it("does not count entries at the sub-ranges' ends", async () => {
+    const at = (minutesAgo: number) => NOW - BigInt(minutesAgo * 60) * 1_000_000_000n;
+    const s = new MemorySource();
+    s.add("fake", [{ labels: { app: "s" }, entries: [at(0), at(10), at(30), at(45), at(60), at(120)].map((t) => [t, "x"] as const) }]);
+    const answer = await executeInstantQuery({ query: 'sum(count_over_time({app="s"}[2h]))', time: String(NOW) }, s, options);
+    expect(answer.status === 200 && answer.body.data.result).toEqual([{ metric: {}, value: [1_700_000_000, "2"] }]);
+    const unsplit = await executeInstantQuery({ query: 'sum(count_over_time({app="s"}[2h])) / 1', time: String(NOW) }, s, options);
+    expect(unsplit.status === 200 && unsplit.body.data.result).toEqual([{ metric: {}, value: [1_700_000_000, "2"] }]);
+    const avg = await executeInstantQuery({ query: 'sum(count_over_time({app="s"}[2h] offset 1ns)) ', time: String(NOW) }, s, options);
+    // Loki computes the step's time as (t - offset)/1e6 + offset/1e6 in integer milliseconds: 1 ns of offset shows.
+    expect(avg.status === 200 && avg.body.data.result).toEqual([{ metric: {}, value: [1_699_999_999.999, "5"] }]);
   });
 });
 

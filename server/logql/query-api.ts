@@ -11,7 +11,7 @@ import { evaluate, QueryError, type EvaluationStats, type QueryParams, type Quer
 import { labelsToRecord } from "./labels";
 import { QueryAbortedError } from "./merge";
 import { LogQLParseError, LogQLUnsupportedError, parseLogQL } from "./parser";
-import type { StepBoundary } from "./range-vector";
+import { instantSplitExclusions, splitPlan } from "./frontend";
 import type { EntrySource } from "./source";
 import { formatGoDuration, formatGoFloat, goQuote, parseGoFloat, parsePromDuration } from "./units";
 
@@ -181,46 +181,6 @@ function longestRangeNs(expr: SampleExpr): number {
   }
 }
 
-/** Loki's split_queries_by_interval default. */
-const SPLIT_INTERVAL_NS = 30 * 60 * 1e9;
-
-/**
- * How Loki 2.7's query frontend runs a metric range query (splitMetricByTime): start rounded
- * down and end rounded up to a multiple of the step, the range cut into sub-queries at multiples
- * of max(30m, longest range) — or one per step when the step is longer — each reading the store
- * up to its last step exclusive. Returns the evaluation start/end and each step's boundary kind.
- */
-export function splitPlan(start: bigint, end: bigint, stepNs: number, maxRangeNs: number): { startNs: bigint; endNs: bigint; boundary: (k: number) => StepBoundary } {
-  const step = BigInt(stepNs);
-  const interval = BigInt(Math.max(SPLIT_INTERVAL_NS, maxRangeNs));
-  const alignedStart = start - (start % step);
-  const alignedEnd = end % step === 0n ? end : end + (step - (end % step));
-  if (alignedStart >= alignedEnd) {
-    // No split: the frontend passes the original request on; its only step ends the store read.
-    return { startNs: start, endNs: end, boundary: () => "exclusive" };
-  }
-  const steps = Number((alignedEnd - alignedStart) / step);
-  const kinds = new Array<StepBoundary>(steps + 1).fill("inclusive");
-  if (step >= interval) {
-    // One sub-query per step: [t, t + step]; inner steps end one sub-query and start the next.
-    for (let k = 1; k < steps; k++) kinds[k] = "overlap";
-    kinds[steps] = "exclusive";
-  } else {
-    const nextBoundary = (t: bigint) => {
-      const startOfNext = (t / interval + 1n) * interval;
-      let target = startOfNext - ((startOfNext - t) % step);
-      if (target === startOfNext) target -= step;
-      return target;
-    };
-    for (let s = alignedStart; s < alignedEnd; s = nextBoundary(s) + step) {
-      let e = nextBoundary(s);
-      if (e + step >= alignedEnd) e = alignedEnd;
-      kinds[Number((e - alignedStart) / step)] = "exclusive";
-    }
-  }
-  return { startNs: alignedStart, endNs: alignedEnd, boundary: (k) => kinds[k] ?? "inclusive" };
-}
-
 /** `GET /loki/api/v1/query_range` */
 export async function executeRangeQuery(params: RawQueryParams, source: EntrySource, options: QueryOptions): Promise<QueryResponse> {
   const limits = limitsOf(options);
@@ -269,7 +229,8 @@ export async function executeInstantQuery(params: RawQueryParams, source: EntryS
     const expr = parseLogQL(query);
     if (!isSampleExpr(expr)) checkEntriesLimit(limit, limits);
     else checkQueryLength(longestRangeNs(expr), limits);
-    return await run(expr, { startNs: time, endNs: time, stepNs: 0, intervalNs: 0, limit, direction, instant: true }, source, options, limits);
+    const exclusions = isSampleExpr(expr) ? instantSplitExclusions(expr) : undefined;
+    return await run(expr, { startNs: time, endNs: time, stepNs: 0, intervalNs: 0, limit, direction, instant: true, instantExclusions: exclusions }, source, options, limits);
   } catch (error) {
     return errorResponse(error);
   }

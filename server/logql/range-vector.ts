@@ -94,6 +94,8 @@ export interface EvalContext {
   tenant: string;
   signal: AbortSignal | undefined;
   stats: { lines: number; bytes: number };
+  /** Instant queries split by range (frontend.ts): entries at these distances before a window's end are not counted. */
+  exclusions?: Map<RangeAggregationExpr, number[]>;
 }
 
 class WindowSeries {
@@ -222,13 +224,16 @@ function aggregatorFor(expr: RangeAggregationExpr): Aggregator {
         if (n === 0) return NaN;
         if (q < 0) return -Infinity;
         if (q > 1) return Infinity;
-        const values = Array.from(s.vals.subarray(s.head, s.tail));
-        values.sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b));
+        // Loki sorts NaN first; a typed-array sort puts NaN last: shift indexes by the NaN count.
+        const values = s.vals.slice(s.head, s.tail).sort();
+        let nans = 0;
+        while (nans < n && Number.isNaN(values[n - 1 - nans] as number)) nans++;
+        const at = (i: number) => (i < nans ? NaN : (values[i - nans] as number));
         const rank = q * (n - 1);
         const lower = Math.max(0, Math.floor(rank));
         const upper = Math.min(n - 1, lower + 1);
         const weight = rank - Math.floor(rank);
-        return (values[lower] as number) * (1 - weight) + (values[upper] as number) * weight;
+        return at(lower) * (1 - weight) + at(upper) * weight;
       };
     }
     case "first_over_time":
@@ -285,12 +290,8 @@ interface CursorState {
   lastSeries: WindowSeries | null;
 }
 
-const TEXT_ENCODER_FALLBACK = (line: string) => Buffer.byteLength(line, "utf8");
-
 function byteLength(line: string): number {
-  // ASCII fast path.
-  for (let i = 0; i < line.length; i++) if (line.charCodeAt(i) >= 0x80) return TEXT_ENCODER_FALLBACK(line);
-  return line.length;
+  return Buffer.byteLength(line, "utf8");
 }
 
 /**
@@ -357,9 +358,14 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
     return s;
   };
 
+  const excluded = ctx.exclusions?.get(expr);
+  const excludedAt = excluded === undefined ? null : new Set<number>();
+  let windowEndForExclusions = -1;
+
   const onEntry = (c: StreamCursor<CursorState>, i: number): boolean => {
     const t = c.ts[i] as number;
     if (t <= windowStart) return true;
+    if (excludedAt !== null && excludedAt.has(t)) return true;
     const st = c.state;
     const rawLine = c.lines[i] as string;
     stats.lines++;
@@ -441,6 +447,11 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
       if (merger === null) merger = await open();
       const windowEnd = rangeNs + k * step;
       windowStart = windowEnd - rangeNs;
+      if (excludedAt !== null && excluded !== undefined && windowEndForExclusions !== windowEnd) {
+        excludedAt.clear();
+        for (const d of excluded) excludedAt.add(windowEnd - d);
+        windowEndForExclusions = windowEnd;
+      }
       for (const [key, s] of series) {
         s.dropUpTo(windowStart);
         if (s.count === 0) {
