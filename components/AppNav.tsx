@@ -4,7 +4,10 @@ import Link from "next/link";
 import { usePathname } from "next/navigation";
 import styles from "./AppNav.module.css";
 
-export const NAV_ITEMS: { href: string; label: string }[] = [{ href: "/", label: "Overview" }];
+export const NAV_ITEMS: { href: string; label: string }[] = [
+  { href: "/", label: "Overview" },
+  { href: "/inventory", label: "Inventory" },
+];
 
 export function AppNav() {
   const pathname = usePathname();

@@ -6,7 +6,7 @@
 import type { Database } from "../db/client";
 import type { MappingRule } from "../inventory/mapping-rules";
 import type { InventoryAddress, SecurityGroupRef } from "../inventory/model";
-import { currentInventoryStamp } from "../inventory/stamp";
+import { currentInventoryStamp, localStampBumps } from "../inventory/stamp";
 import { EnrichmentLookup, type InventorySnapshot, type SnapshotInterface } from "./lookup";
 
 const ms = (date: Date | null) => (date === null ? null : date.getTime());
@@ -90,6 +90,8 @@ interface CachedLookup {
   lookup: EnrichmentLookup | undefined;
   building: Promise<EnrichmentLookup> | undefined;
   checkedAt: number;
+  /** localStampBumps() when the stamp was last checked. */
+  bumpsSeen: number;
 }
 
 const holder = globalThis as unknown as { flowlensEnrichmentLookup?: WeakMap<Database, CachedLookup> };
@@ -105,14 +107,16 @@ export async function getEnrichmentLookup(db: Database, options: { maxAgeMs?: nu
   holder.flowlensEnrichmentLookup ??= new WeakMap();
   let cached = holder.flowlensEnrichmentLookup.get(db);
   if (!cached) {
-    cached = { lookup: undefined, building: undefined, checkedAt: 0 };
+    cached = { lookup: undefined, building: undefined, checkedAt: 0, bumpsSeen: -1 };
     holder.flowlensEnrichmentLookup.set(db, cached);
   }
   const entry = cached;
   if (entry.building) return entry.building;
   const now = Date.now();
-  if (entry.lookup && now - entry.checkedAt < (options.maxAgeMs ?? RECHECK_MS)) return entry.lookup;
+  const bumps = localStampBumps();
+  if (entry.lookup && entry.bumpsSeen === bumps && now - entry.checkedAt < (options.maxAgeMs ?? RECHECK_MS)) return entry.lookup;
   const version = await currentInventoryStamp(db);
+  entry.bumpsSeen = bumps;
   if (entry.lookup && entry.lookup.version === version) {
     entry.checkedAt = Date.now();
     return entry.lookup;

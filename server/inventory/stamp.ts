@@ -8,8 +8,20 @@ import type { Prisma } from "../db/generated/client";
 
 type Client = Database | Prisma.TransactionClient;
 
+const holder = globalThis as unknown as { flowlensLocalStampBumps?: number };
+
+/**
+ * How many times this process bumped the stamp: a lookup built before the latest local change
+ * asks PostgreSQL at once instead of waiting for its recheck interval (other processes' changes
+ * are seen within that interval).
+ */
+export function localStampBumps(): number {
+  return holder.flowlensLocalStampBumps ?? 0;
+}
+
 /** Increments the stamp (creating its row on first use) and returns the new version. */
 export async function bumpInventoryStamp(tx: Client): Promise<number> {
+  holder.flowlensLocalStampBumps = localStampBumps() + 1;
   const row = await tx.inventoryStamp.upsert({
     where: { id: 1 },
     create: { id: 1, version: 1, changedAt: new Date() },
