@@ -208,6 +208,17 @@ describe("formatting stages", () => {
   });
 });
 
+describe("line filter hints for the source", () => {
+  it.each([
+    ['|= "a" != "b" |~ "c" |= "x" or "y" |= ip("1.2.3.4") |= ""', [{ op: "|=", value: "a" }, { op: "!=", value: "b" }]],
+    ['| json |= "a" | line_format "{{.x}}" |= "b"', [{ op: "|=", value: "a" }]],
+    ['| unpack |= "a"', []],
+  ])("%s", (stages, hints) => {
+    const expr = parseLogQL(`{app="x"} ${stages}`) as LogSelectorExpr;
+    expect(compilePipeline(expr.stages).lineFilterHints).toEqual(hints);
+  });
+});
+
 describe("what stages read (parser hints)", () => {
   it.each([
     ['| json | a > 1 | line_format "{{.b}}" | label_format c=d, e="{{.f}}"', ["a", "b", "d", "f"]],

@@ -56,13 +56,17 @@ export function compilePipeline(stages: readonly PipelineStage[]): CompiledPipel
   const required: string[] = [];
   const hints: Array<{ op: "|=" | "!="; value: string }> = [];
   let keepsLabels = true;
+  // Hints only from filters on the line as stored: before any stage that rewrites the line.
+  let lineAsStored = true;
   for (let i = 0; i < stages.length; i++) {
     const stage = stages[i] as PipelineStage;
     const compiled = compileStage(stage, stages, i);
     fns.push(compiled.fn);
     required.push(...compiled.required);
-    if (stage.kind === "lineFilter" && stage.alternatives.length === 1 && stage.alternatives[0]?.fn === "" && (stage.op === "|=" || stage.op === "!=")) {
-      hints.push({ op: stage.op, value: stage.alternatives[0].value });
+    if (stage.kind === "lineFormat" || stage.kind === "unpack") lineAsStored = false;
+    const only = stage.kind === "lineFilter" && stage.alternatives.length === 1 ? stage.alternatives[0] : undefined;
+    if (lineAsStored && stage.kind === "lineFilter" && only && only.fn === "" && only.value !== "" && (stage.op === "|=" || stage.op === "!=")) {
+      hints.push({ op: stage.op, value: only.value });
     }
     if (stage.kind !== "lineFilter" && stage.kind !== "lineFormat") keepsLabels = false;
   }
