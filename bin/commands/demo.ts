@@ -73,7 +73,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
       const embedded = createEmbeddedStore({ connectionString: database.url, maintenance: false, log });
       store = embedded;
       client = new LokiClient({ baseUrl: "http://embedded-store", tenant: settings.LOKI_TENANT_ID, timeoutMs: settings.LOKI_TIMEOUT, transport: embedded.handle });
-      identity = `embedded|${redactUrl(database.url)}|${settings.LOKI_TENANT_ID ?? ""}`;
+      // The embedded PostgreSQL gets a new port at every start: identify it by its folder.
+      const where = database.kind === "embedded" ? `embedded:${path.join(settings.dataDir, "postgres")}` : redactUrl(database.url);
+      identity = `embedded|${where}|${settings.LOKI_TENANT_ID ?? ""}`;
       log("log backend: the embedded store");
     }
     const checkpointFile = path.join(paths.root, `ingest-${createHash("sha256").update(identity).digest("hex").slice(0, 12)}.checkpoint.jsonl`);

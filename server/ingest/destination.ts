@@ -48,7 +48,8 @@ export async function openPushDestination(settings: Env, options: DestinationOpt
     const { openEmbeddedStore } = await import("../store");
     const store = await openEmbeddedStore({ connectionString: database.url, migrate: true, maintenance: false, log });
     const client = new LokiClient({ baseUrl: "http://embedded-store", tenant, timeoutMs, transport: store.handle });
-    const where = redactUrl(database.url);
+    // The embedded server listens on a new port at every start: name it by its folder instead.
+    const where = database.kind === "embedded" ? `the embedded PostgreSQL in ${path.join(settings.dataDir, "postgres")}` : redactUrl(database.url);
     return {
       client,
       description: `the embedded store on ${where}`,
