@@ -156,6 +156,10 @@ export class LabelsBuilder {
   private readonly baseIndex: Map<string, number>;
   private addNames: string[] = [];
   private addValues: string[] = [];
+  /** Values still to be cut out of a line (`| pattern` captures): line, start, end; null once a string. */
+  private addLazyLine: Array<string | null> = [];
+  private addLazyStart: number[] = [];
+  private addLazyEnd: number[] = [];
   private addCount = 0;
   private delNames: string[] = [];
   private delCount = 0;
@@ -207,7 +211,7 @@ export class LabelsBuilder {
 
   /** The value of a label, or undefined when absent. */
   get(name: string): string | undefined {
-    for (let i = 0; i < this.addCount; i++) if (this.addNames[i] === name) return this.addValues[i];
+    for (let i = 0; i < this.addCount; i++) if (this.addNames[i] === name) return this.addValue(i);
     for (let i = 0; i < this.delCount; i++) if (this.delNames[i] === name) return undefined;
     const at = this.baseIndex.get(name);
     return at === undefined ? undefined : this.baseValues[at];
@@ -217,12 +221,36 @@ export class LabelsBuilder {
     for (let i = 0; i < this.addCount; i++) {
       if (this.addNames[i] === name) {
         this.addValues[i] = value;
+        this.addLazyLine[i] = null;
         return;
       }
     }
     this.addNames[this.addCount] = name;
     this.addValues[this.addCount] = value;
+    this.addLazyLine[this.addCount] = null;
     this.addCount++;
+  }
+
+  /** Sets a label to `line.slice(start, end)`, cutting the string only when someone reads it. */
+  setSlice(name: string, line: string, start: number, end: number): void {
+    let i = 0;
+    while (i < this.addCount && this.addNames[i] !== name) i++;
+    if (i === this.addCount) {
+      this.addNames[i] = name;
+      this.addCount++;
+    }
+    this.addLazyLine[i] = line;
+    this.addLazyStart[i] = start;
+    this.addLazyEnd[i] = end;
+  }
+
+  private addValue(i: number): string {
+    const line = this.addLazyLine[i];
+    if (line !== null && line !== undefined) {
+      this.addValues[i] = line.slice(this.addLazyStart[i], this.addLazyEnd[i]);
+      this.addLazyLine[i] = null;
+    }
+    return this.addValues[i] as string;
   }
 
   del(name: string): void {
@@ -231,6 +259,9 @@ export class LabelsBuilder {
         for (let j = i; j < this.addCount - 1; j++) {
           this.addNames[j] = this.addNames[j + 1] as string;
           this.addValues[j] = this.addValues[j + 1] as string;
+          this.addLazyLine[j] = this.addLazyLine[j + 1] ?? null;
+          this.addLazyStart[j] = this.addLazyStart[j + 1] as number;
+          this.addLazyEnd[j] = this.addLazyEnd[j + 1] as number;
         }
         this.addCount--;
         i--;
@@ -271,7 +302,7 @@ export class LabelsBuilder {
       }
       for (let i = 0; i < this.addCount; i++) {
         names[n] = this.addNames[i] as string;
-        values[n++] = this.addValues[i] as string;
+        values[n++] = this.addValue(i);
       }
     }
     if (this.err !== "") {
@@ -328,7 +359,7 @@ export class LabelsBuilder {
         const name = this.addNames[i] as string;
         if (g.groups.includes(name)) continue;
         names[n] = name;
-        values[n++] = this.addValues[i] as string;
+        values[n++] = this.addValue(i);
       }
       return this.toResult(names, values, n);
     }
@@ -338,7 +369,7 @@ export class LabelsBuilder {
       if (!this.isDeleted(group)) {
         for (let i = 0; i < this.addCount; i++) {
           if (this.addNames[i] === group) {
-            value = this.addValues[i] as string;
+            value = this.addValue(i);
             break;
           }
         }

@@ -24,6 +24,8 @@ export interface CompiledPattern {
    * written (the others are left as they were).
    */
   match(line: string, out: string[], needed?: number, wanted?: readonly boolean[]): number;
+  /** As match, but writes each capture's [start, end) offsets instead of cutting strings. */
+  matchOffsets(line: string, starts: Int32Array, ends: Int32Array, needed?: number): number;
 }
 
 const IDENT = /^<([A-Za-z_][A-Za-z0-9_]*)>/;
@@ -97,6 +99,34 @@ export function compilePattern(pattern: string): CompiledPattern {
 
   return {
     names,
+    matchOffsets(line: string, starts: Int32Array, ends: Int32Array, needed = names.length): number {
+      if (line.length === 0) return 0;
+      let pos = 0;
+      if (hasPrefix) {
+        if (!line.startsWith(prefix)) return 0;
+        pos = prefix.length;
+      }
+      let count = 0;
+      for (let s = 0; s < steps; s++) {
+        if (count >= needed) return count;
+        const named = stepNamed[s];
+        const lit = stepLiteral[s];
+        const i = lit === null || lit === undefined ? -1 : line.indexOf(lit, pos);
+        if (i === -1) {
+          if (named) {
+            starts[count] = pos;
+            ends[count++] = line.length;
+          }
+          return count;
+        }
+        if (named) {
+          starts[count] = pos;
+          ends[count++] = i;
+        }
+        pos = i + (lit as string).length;
+      }
+      return count;
+    },
     match(line: string, out: string[], needed = names.length, wanted?: readonly boolean[]): number {
       if (line.length === 0) return 0;
       let pos = 0;

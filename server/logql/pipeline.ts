@@ -194,7 +194,8 @@ function compileStage(stage: PipelineStage, stages: readonly PipelineStage[], in
     case "pattern": {
       const compiled = compilePattern(stage.pattern);
       const names = compiled.names;
-      const out: string[] = new Array<string>(names.length);
+      const starts = new Int32Array(names.length);
+      const ends = new Int32Array(names.length);
       // Per hints object (one per query): which captures are needed, and how far to match.
       let planFor: LabelsBuilder["hints"] | null = null;
       let wanted: boolean[] | undefined;
@@ -216,11 +217,11 @@ function compileStage(stage: PipelineStage, stages: readonly PipelineStage[], in
             }
           }
           if (needed === 0) return line;
-          const count = compiled.match(line, out, needed, wanted);
+          const count = compiled.matchOffsets(line, starts, ends, needed);
           for (let i = 0; i < count; i++) {
             if (wanted !== undefined && !wanted[i]) continue;
             const name = names[i] as string;
-            lb.set(lb.baseHas(name) ? `${name}_extracted` : name, out[i] as string);
+            lb.setSlice(lb.baseHas(name) ? `${name}_extracted` : name, line, starts[i] as number, ends[i] as number);
           }
           return line;
         },
