@@ -66,6 +66,7 @@ describe("Go templates in line_format and label_format", () => {
     ["{{ if .a }}x", "template: line:1: unexpected EOF"],
     ["{{ $x }}", 'template: line:1: undefined variable "$x"'],
     ["a\n{{ .a | }}", "template: line:2: missing command"],
+    ['{{ toDate "2006-01-02" .a }}', 'template: line:1: function "toDate" is not supported by the flowlens store'],
   ])("parse error %s", (template, message) => {
     expect(() => parseTemplate("line", template)).toThrow(message);
   });

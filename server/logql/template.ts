@@ -6,9 +6,10 @@
  * slice`) and the functions Loki 2.7 registers (strings' `ToLower … TrimSpace`, Sprig's `lower
  * upper title trunc substr contains hasPrefix hasSuffix indent nindent replace repeat trim
  * trimAll trimSuffix trimPrefix int float64 add sub mul div mod addf subf mulf divf max min maxf
- * minf ceil floor round default date unixEpoch toDate now`, `regexReplaceAll(Literal)`,
+ * minf ceil floor round default date unixEpoch now`, `regexReplaceAll(Literal)`,
  * `__line__`, `__timestamp__`). Errors read like Go's (`template: line:1: function "x" not
- * defined`, `… executing "line" at <.a.b>: can't evaluate field b in type string`).
+ * defined`, `… executing "line" at <.a.b>: can't evaluate field b in type string`). `toDate` and
+ * `fromJson` are refused as not supported (their Go behaviour is not reproduced).
  */
 
 import { compileRe2WithNames, goReplaceAll, Re2SyntaxError } from "./re2";
@@ -697,6 +698,9 @@ class TemplateParser {
         arg = { a: "nil", pos: tok.pos };
         break;
       case "identifier":
+        if (UNSUPPORTED_FUNCTIONS.has(tok.val)) {
+          throw new TemplateError(`template: ${this.name}:${this.lineOf(tok.pos)}: function "${tok.val}" is not supported by the flowlens store`);
+        }
         if (!(tok.val in FUNCTIONS) && !BUILTINS.has(tok.val)) this.fail(`function "${tok.val}" not defined`, tok.pos);
         arg = { a: "identifier", name: tok.val, pos: tok.pos };
         break;
@@ -1280,16 +1284,12 @@ const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   },
   unixEpoch: { params: ["time"], fn: ([t]) => String((t as GoTime).ns / 1_000_000_000n) },
   now: { params: [], fn: () => new GoTime(BigInt(Date.now()) * 1_000_000n) },
-  toDate: {
-    params: ["string", "string"],
-    fn: ([, s]) => {
-      const ms = Date.parse(str(s));
-      return new GoTime(Number.isNaN(ms) ? 0n : BigInt(ms) * 1_000_000n);
-    },
-  },
   __line__: { params: [], fn: (_args, ctx) => ctx.line },
   __timestamp__: { params: [], fn: (_args, ctx) => new GoTime(ctx.timestampNs) },
 };
+
+/** Functions Loki 2.7 offers whose Go behaviour this engine does not reproduce. */
+const UNSUPPORTED_FUNCTIONS = new Set(["toDate", "fromJson", "call"]);
 
 const BUILTINS = new Set(["and", "or", "not", "len", "index", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "html", "js", "urlquery", "slice"]);
 
