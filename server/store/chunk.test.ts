@@ -1,3 +1,4 @@
+import snappy from "snappy";
 import { describe, expect, it } from "vitest";
 import { decodeChunk, encodeChunk, lineAt, linesContaining, lowerBound } from "./chunk";
 
@@ -17,6 +18,29 @@ describe("chunk encoding", () => {
     const lines = Array.from({ length: 2000 }, (_, i) => `2 111111111111 eni-0f542441d111b8aaa 10.10.1.${i % 250} 10.20.0.5 443 ${40000 + i} 6 10 840 1795525200 1795525260 ACCEPT OK`);
     const encoded = encodeChunk(lines.map((_, i) => 1_795_525_200_000_000_000n + BigInt(i)), lines);
     expect(encoded.data.length).toBeLessThan(encoded.bytes / 2);
+  });
+
+  it("round-trips plain ASCII text (decoded as Latin-1)", () => {
+    const lines = ["2 111111111111 eni-1 10.0.0.1 10.0.0.2 1 2 6 1 40 1 2 ACCEPT OK", "", "~!@#$%^&*()"];
+    const decoded = decodeChunk(encodeChunk([1n, 2n, 3n], lines).data);
+    expect(lines.map((_, i) => lineAt(decoded, i))).toEqual(lines);
+    expect(decoded.text).toBe(lines.join(""));
+  });
+
+  it("reads chunks of format 1 (timestamps as deltas)", () => {
+    const lines = ["é one", "two"];
+    const text = Buffer.from(lines.join(""), "utf8");
+    const raw = Buffer.alloc(16 + 8 + 8 + text.length);
+    raw.writeUInt32LE(1, 0);
+    raw.writeUInt32LE(2, 4);
+    raw.writeBigInt64LE(1_795_525_200_000_000_000n, 8);
+    raw.writeBigInt64LE(7n, 16);
+    raw.writeUInt32LE(5, 24);
+    raw.writeUInt32LE(8, 28);
+    text.copy(raw, 32);
+    const decoded = decodeChunk(snappy.compressSync(raw));
+    expect([...decoded.timestamps]).toEqual([1_795_525_200_000_000_000n, 1_795_525_200_000_000_007n]);
+    expect([lineAt(decoded, 0), lineAt(decoded, 1)]).toEqual(lines);
   });
 
   it("rejects an empty chunk and mismatched arrays", () => {

@@ -4,18 +4,21 @@
  *
  * Layout before compression (little-endian), then snappy-compressed as a whole:
  *
- *   u32 format (1) | u32 n | i64 first timestamp | i64[n-1] deltas to the previous timestamp |
- *   u32[n] end offset of each line in the text (UTF-16 code units) | UTF-8 text of all lines
+ *   u32 format (2) | u32 n | u32 flags (bit 0: the text is ASCII) | u32 reserved |
+ *   i64[n] timestamps | u32[n] end offset of each line in the text (UTF-16 code units) |
+ *   UTF-8 text of all lines
  *
  * Entries are sorted by timestamp; entries with equal timestamps keep push order. Offsets in
  * UTF-16 units let the reader decode the text once and cut lines with `slice`, which is far
- * cheaper than decoding every line on its own.
+ * cheaper than decoding every line on its own; timestamps and offsets are copied into typed
+ * arrays in one go, and ASCII text (flow logs are) is decoded as Latin-1, several times faster
+ * than UTF-8. Format 1 (timestamps as deltas, no flags) is still read.
  */
 import snappy from "snappy";
 
-const FORMAT = 1;
+const FORMAT = 2;
+const FLAG_ASCII = 1;
 
-/** The entries of one chunk, in time order. */
 export interface ChunkEntries {
   timestamps: BigInt64Array;
   /** All lines concatenated. */
@@ -39,17 +42,16 @@ export function encodeChunk(timestamps: readonly bigint[] | BigInt64Array, lines
   if (n === 0 || timestamps.length !== n) throw new Error(`encodeChunk: ${timestamps.length} timestamps for ${n} lines`);
   const text = lines.join("");
   const textBytes = Buffer.byteLength(text, "utf8");
-  const headerBytes = 8 + 8 * n + 4 * n;
+  const headerBytes = 16 + 8 * n + 4 * n;
   const raw = Buffer.allocUnsafe(headerBytes + textBytes);
   raw.writeUInt32LE(FORMAT, 0);
   raw.writeUInt32LE(n, 4);
-  let previous = timestamps[0] as bigint;
-  raw.writeBigInt64LE(previous, 8);
+  // every character below U+0080 is one UTF-8 byte: equal lengths mean ASCII
+  raw.writeUInt32LE(textBytes === text.length ? FLAG_ASCII : 0, 8);
+  raw.writeUInt32LE(0, 12);
   let offset = 16;
-  for (let i = 1; i < n; i++) {
-    const ts = timestamps[i] as bigint;
-    raw.writeBigInt64LE(ts - previous, offset);
-    previous = ts;
+  for (let i = 0; i < n; i++) {
+    raw.writeBigInt64LE(timestamps[i] as bigint, offset);
     offset += 8;
   }
   let end = 0;
@@ -68,12 +70,26 @@ export function encodeChunk(timestamps: readonly bigint[] | BigInt64Array, lines
   };
 }
 
+/** Copies `count` little-endian values at `offset` of `raw` into a fresh, aligned typed array. */
+function copyOut<T extends BigInt64Array | Uint32Array>(raw: Buffer, offset: number, count: number, make: (n: number) => T): T {
+  const out = make(count);
+  raw.copy(new Uint8Array(out.buffer, out.byteOffset, out.byteLength), 0, offset, offset + out.byteLength);
+  return out;
+}
+
 /** Unpacks a chunk written by `encodeChunk`. */
 export function decodeChunk(data: Uint8Array): ChunkEntries {
   const raw = snappy.uncompressSync(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { asBuffer: true }) as Buffer;
   const format = raw.readUInt32LE(0);
-  if (format !== FORMAT) throw new Error(`unknown chunk format ${format}`);
   const n = raw.readUInt32LE(4);
+  if (format === 2) {
+    const flags = raw.readUInt32LE(8);
+    const timestamps = copyOut(raw, 16, n, (k) => new BigInt64Array(k));
+    const ends = copyOut(raw, 16 + 8 * n, n, (k) => new Uint32Array(k));
+    const text = raw.toString(flags & FLAG_ASCII ? "latin1" : "utf8", 16 + 12 * n);
+    return { timestamps, text, ends };
+  }
+  if (format !== 1) throw new Error(`unknown chunk format ${format}`);
   const timestamps = new BigInt64Array(n);
   let ts = raw.readBigInt64LE(8);
   if (n > 0) timestamps[0] = ts;
@@ -83,12 +99,8 @@ export function decodeChunk(data: Uint8Array): ChunkEntries {
     timestamps[i] = ts;
     offset += 8;
   }
-  const ends = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    ends[i] = raw.readUInt32LE(offset);
-    offset += 4;
-  }
-  const text = raw.toString("utf8", offset);
+  const ends = copyOut(raw, offset, n, (k) => new Uint32Array(k));
+  const text = raw.toString("utf8", offset + 4 * n);
   return { timestamps, text, ends };
 }
 

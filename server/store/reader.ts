@@ -27,8 +27,13 @@ export interface StreamRef {
 
 /** The most entries handed to the engine in one batch. */
 const BATCH_ENTRIES = 2048;
-/** Bytes of lines (uncompressed) fetched per round trip. */
-const FETCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Bytes of lines (uncompressed) fetched per round trip: the first round trip of a stream takes
+ * one chunk (a log query with a small limit may need no more), each next one twice as much, up
+ * to the maximum.
+ */
+const FIRST_FETCH_BYTES = 256 * 1024;
+const MAX_FETCH_BYTES = 8 * 1024 * 1024;
 
 function sortedLabels(labels: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -192,8 +197,18 @@ export function* batchesOf(chunk: ChunkEntries, query: Pick<StreamQuery, "from" 
   const backward = query.direction === "backward";
   for (let done = 0; done < count; done += BATCH_ENTRIES) {
     const size = Math.min(BATCH_ENTRIES, count - done);
-    const ts = new BigInt64Array(size);
     const lines: string[] = new Array(size);
+    if (!indices && !backward) {
+      // a contiguous run: the timestamps are a view, no copy
+      const first = begin + done;
+      for (let k = 0; k < size; k++) {
+        const i = first + k;
+        lines[k] = text.slice(i === 0 ? 0 : (ends[i - 1] as number), ends[i] as number);
+      }
+      yield { timestamps: timestamps.subarray(first, first + size), lines };
+      continue;
+    }
+    const ts = new BigInt64Array(size);
     for (let k = 0; k < size; k++) {
       // backward: newest first, i.e. the forward order reversed
       const i = at(backward ? count - 1 - done - k : done + k);
@@ -268,16 +283,18 @@ export class ReadSession implements EntrySource {
     );
     if (query.direction === "backward") groups.reverse();
 
-    // round trips: consecutive groups up to FETCH_BYTES of lines each
+    // round trips: consecutive groups, growing from FIRST_FETCH_BYTES of lines to MAX_FETCH_BYTES
     const trips: ChunkMeta[][][] = [];
     let trip: ChunkMeta[][] = [];
     let tripBytes = 0;
+    let budget = FIRST_FETCH_BYTES;
     for (const group of groups) {
       const bytes = group.reduce((sum, meta) => sum + meta.bytes, 0);
-      if (trip.length > 0 && tripBytes + bytes > FETCH_BYTES) {
+      if (trip.length > 0 && tripBytes + bytes > budget) {
         trips.push(trip);
         trip = [];
         tripBytes = 0;
+        budget = Math.min(budget * 2, MAX_FETCH_BYTES);
       }
       trip.push(group);
       tripBytes += bytes;
