@@ -102,20 +102,16 @@ function lineFilterRunString(stages: readonly PipelineStage[], i: number): strin
     .join(" ");
 }
 
-function filterOpString(op: string): string {
-  return op;
-}
-
 export function labelFilterString(filter: LabelFilterExpr): string {
   switch (filter.kind) {
     case "string":
       return `${filter.matcher.name}${filter.matcher.op}${goQuote(filter.matcher.value)}`;
     case "number":
-      return `${filter.name}${filterOpString(filter.op)}${filter.value}`;
+      return `${filter.name}${filter.op}${filter.value}`;
     case "duration":
-      return `${filter.name}${filterOpString(filter.op)}${filter.value}ns`;
+      return `${filter.name}${filter.op}${filter.value}ns`;
     case "bytes":
-      return `${filter.name}${filterOpString(filter.op)}${filter.value}B`;
+      return `${filter.name}${filter.op}${filter.value}B`;
     case "ip":
       return `${filter.name}${filter.op}ip(${goQuote(filter.pattern)})`;
     case "and":

@@ -8,12 +8,11 @@
 
 import type { Grouping, LabelFilterExpr, RangeAggregationExpr } from "./ast";
 import {
-  EMPTY_RESULT,
+  compareStrings,
   ERROR_LABEL,
   formatLabels,
   LabelsBuilder,
   labelsResultFromRecord,
-  makeLabelsResult,
   makeParserHints,
   type ExtractionGrouping,
   type LabelsResult,
@@ -421,7 +420,7 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
     );
     const ordered = streams
       .map((stream) => ({ stream, labels: labelsResultFromRecord(stream.labels) }))
-      .sort((a, b) => (formatLabelsKey(a.labels) < formatLabelsKey(b.labels) ? -1 : 1));
+      .sort((a, b) => compareStrings(formatLabels(a.labels), formatLabels(b.labels)));
     const cursors = ordered.map(({ stream, labels }, rank) => {
       const lb = new LabelsBuilder(labels, hints, extraction, resultCache);
       const state: CursorState = { lb, plainLabels: lb.groupedResult(), lastLabels: null, lastSeries: null };
@@ -477,9 +476,3 @@ export function rangeAggregationEvaluator(expr: RangeAggregationExpr, override: 
     },
   };
 }
-
-function formatLabelsKey(labels: LabelsResult): string {
-  return formatLabels(labels);
-}
-
-export { EMPTY_RESULT, makeLabelsResult };
