@@ -100,7 +100,17 @@ export function ImportForm() {
   const choose = async (list: FileList | null) => {
     if (!list) return;
     const read = await Promise.all([...list].map(async (file) => ({ name: file.name, text: await file.text(), size: file.size })));
-    setFiles((previous) => [...previous.filter((p) => !read.some((r) => r.name === p.name)), ...read]);
+    setFiles((previous) => {
+      // The AWS CLI's files of different accounts often share a name: keep each (numbered), skip exact repeats.
+      const next = [...previous];
+      for (const file of read) {
+        if (next.some((f) => f.text === file.text)) continue;
+        let name = file.name;
+        for (let n = 2; next.some((f) => f.name === name); n++) name = `${file.name} (${n})`;
+        next.push({ ...file, name });
+      }
+      return next;
+    });
     setReport(null);
   };
   const input = () => ({

@@ -138,8 +138,6 @@ export interface InterfaceEntry {
 
 interface VpcEntry {
   scope: number;
-  id: string;
-  accountId: string;
   cidrs4: { first: number; last: number }[];
   cidrs6: CidrRange[];
   unknownInside: PrivateEndpoint;
@@ -368,7 +366,7 @@ export class EnrichmentLookup {
   private readonly interfaces: InterfaceTable;
   private readonly vpcs = new Map<string, VpcEntry>();
   private readonly vpcsByScope: VpcEntry[] = [];
-  private readonly index!: AddressIndex;
+  private readonly index: AddressIndex;
   private readonly v6 = new Map<string, Holding[]>();
   private readonly external: PrefixTable<AwsEndpoint | KnownNetworkEndpoint>;
   private readonly words = new Uint32Array(4);
@@ -381,15 +379,14 @@ export class EnrichmentLookup {
     const services = new Map(snapshot.services.map((s) => [s.name, s]));
     const rules = compileMappingRules([...snapshot.rules, ...DEFAULT_MAPPING_RULES]);
 
-    const vpcEntry = (id: string, accountId: string): VpcEntry => {
+    const vpcsById = new Map(snapshot.vpcs.map((v) => [v.id, v]));
+    const vpcEntry = (id: string): VpcEntry => {
       let entry = this.vpcs.get(id);
       if (!entry) {
-        const vpc = snapshot.vpcs.find((v) => v.id === id);
+        const vpc = vpcsById.get(id);
         const cidrs = [...(vpc?.cidrBlocks ?? []), ...(vpc?.ipv6CidrBlocks ?? [])].map((c) => parseCidr(c)).filter((c): c is CidrRange => c !== undefined);
         entry = {
           scope: FIRST_VPC_SCOPE + this.vpcsByScope.length,
-          id,
-          accountId: vpc?.accountId ?? accountId,
           cidrs4: cidrs.filter((c) => c.family === 4).map((c) => ({ first: Number(c.first), last: Number(c.last) })),
           cidrs6: cidrs.filter((c) => c.family === 6),
           unknownInside: Object.freeze({ kind: "private", vpcId: id, vpcName: vpc?.name ?? null, reason: "unknown" }),
@@ -399,12 +396,11 @@ export class EnrichmentLookup {
       }
       return entry;
     };
-    for (const vpc of snapshot.vpcs) vpcEntry(vpc.id, vpc.accountId);
+    for (const vpc of snapshot.vpcs) vpcEntry(vpc.id);
 
     let addressCount = 0;
     for (const iface of snapshot.interfaces) addressCount += iface.addresses.length;
     this.interfaces = new InterfaceTable(snapshot.interfaces.length);
-    const vpcNames = new Map(snapshot.vpcs.map((v) => [v.id, v.name]));
     const firstSeen = new Map<Holding, number>();
     /** The per-VPC, public and IPv6 lists, each settled on its own; VPC lists are then merged into the all-VPC scope. */
     const lists = new Set<Holding[]>();
@@ -421,7 +417,7 @@ export class EnrichmentLookup {
     for (const iface of snapshot.interfaces) {
       const account = accounts.get(iface.accountId);
       const subnet = iface.subnetId ? subnets.get(iface.subnetId) : undefined;
-      const vpc = vpcEntry(iface.vpcId, iface.accountId);
+      const vpc = vpcEntry(iface.vpcId);
       const current = iface.addresses.filter((a) => a.endedAt === null && a.kind !== "public_ipv4").map((a) => a.address);
       const mapping = mapInterface({ ...iface, addresses: current.length > 0 ? current : iface.addresses.map((a) => a.address) }, rules);
       if (mapping) mapped++;
@@ -438,7 +434,7 @@ export class EnrichmentLookup {
         accountName: account?.name ?? null,
         environment: account?.environment ?? iface.tags.environment ?? iface.tags.env ?? null,
         vpcId: iface.vpcId,
-        vpcName: vpcNames.get(iface.vpcId) ?? null,
+        vpcName: vpcsById.get(iface.vpcId)?.name ?? null,
         subnetId: iface.subnetId,
         subnetName: subnet?.name ?? null,
         availabilityZone: iface.availabilityZone ?? subnet?.availabilityZone ?? null,
