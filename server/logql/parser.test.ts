@@ -167,3 +167,32 @@ describe("parseStreamSelector", () => {
     expect(() => parseStreamSelector("{}")).toThrow(LogQLParseError);
   });
 });
+
+describe("lexing as Loki does", () => {
+  it.each([
+    // Function names are keywords only before `(` (or by/without then `(`).
+    ['sum by (count, rate, bytes) (count_over_time({sum="1"} | logfmt | bytes > 1KB [1m]))', true],
+    ['{a="b"} | json | ip = ip("1.2.3.4")', true],
+    ['{a="b"} // a comment\n |= "x"', true],
+    ['{a="b"} # a comment\n |= "x"', true],
+    ['{a="b"} /* block */ |= "x"', true],
+    ["{a=`raw \\d`} |~ `\\d+`", true],
+    ['{a="b"} | x > 1.5h', true],
+    ['{a="b"} | x > 10KiB', true],
+    ['{by="x"}', false],
+    ["{a='b'}", false],
+  ])("%s", (query, ok) => {
+    if (ok) expect(() => parseLogQL(query)).not.toThrow();
+    else expect(() => parseLogQL(query)).toThrow(LogQLParseError);
+  });
+
+  it("reads escapes in strings and keeps raw strings raw", () => {
+    const expr = parseLogQL('{a="tab\\there \\u00e9 \\x41"} |= `\\n`') as LogSelectorExpr;
+    expect(expr.matchers[0]?.value).toBe("tab\there é A");
+    expect(expr.stages[0]).toMatchObject({ alternatives: [{ value: "\\n" }] });
+  });
+
+  it("rejects queries longer than Loki's 5120 bytes", () => {
+    expect(() => parseLogQL(`{a="${"x".repeat(5200)}"}`)).toThrow("parse error : input size too long (5206 > 5120)");
+  });
+});
