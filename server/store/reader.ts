@@ -335,13 +335,14 @@ export class ReadSession implements EntrySource {
       if (meta.minTs < lo) lo = meta.minTs;
       if (meta.minTs > hi) hi = meta.minTs;
     }
-    const { rows } = await db.query<{ id: string; data: Buffer }>(
-      `SELECT "id", "data" FROM "logstore"."chunks"
+    // base64 rather than bytea's hex text: a third less to carry and decode
+    const { rows } = await db.query<{ id: string; data: string }>(
+      `SELECT "id", encode("data", 'base64') AS "data" FROM "logstore"."chunks"
         WHERE "stream_id" = $1 AND "min_ts" >= $2 AND "min_ts" <= $3 AND "id" = ANY($4::bigint[])`,
       [streamId, lo.toString(), hi.toString(), missing.map((meta) => meta.id)],
     );
     for (const row of rows) {
-      const entries = decodeChunk(row.data);
+      const entries = decodeChunk(Buffer.from(row.data, "base64"));
       this.context.cache.set(row.id, entries);
       out.set(row.id, entries);
     }
