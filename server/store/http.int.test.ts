@@ -338,6 +338,63 @@ describe.each(storeTargets)("the store's HTTP API ($name)", (target) => {
     });
   });
 
+  describe("retention", () => {
+    it("drops the day partitions older than the retention, and refuses pushes older than it", async () => {
+      const old = T0 - 40n * 86_400n * S;
+      const oldDay = new Date(Number(old / 1_000_000n)).toISOString().slice(0, 10).replace(/-/g, "");
+      expect((await pushJson([{ labels: flow("fl-aged"), entries: [{ timestamp: old, line: "forty days old" }] }], { "X-Scope-OrgID": "aged" })).status).toBe(204);
+      const partitions = async () =>
+        (await admin.query(`SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'logstore.chunks'::regclass`)).rows.map((r) => r.name as string);
+      expect(await partitions()).toContain(`logstore.chunks_${oldDay}`);
+      const aged = { "X-Scope-OrgID": "aged" };
+      const values = `/loki/api/v1/label/__aws_s3_vpc_flow/values?start=${old - 60n * S}&end=${old + 60n * S}`;
+      expect(await getJson(values, aged)).toEqual({ status: "success", data: ["fl-aged"] });
+
+      const keeping = await target.start(database.url, { now: NOW, settings: { retentionMs: 30 * 86_400_000 } });
+      try {
+        await keeping.embedded.store.maintain();
+        expect(await partitions()).not.toContain(`logstore.chunks_${oldDay}`);
+        const after = await keeping.send(values, { headers: aged });
+        expect(await after.json()).toEqual({ status: "success" });
+        const refused = await keeping.send("/loki/api/v1/push", {
+          method: "POST",
+          headers: { ...aged, "Content-Type": "application/json" },
+          body: encodePushJson([{ labels: flow("fl-aged"), entries: [{ timestamp: old, line: "again" }] }]),
+        });
+        expect(refused.status).toBe(400);
+        expect(await refused.text()).toMatch(/has timestamp too old: .*, oldest acceptable timestamp is: 2026-10-25T15:00:00Z\n$/);
+      } finally {
+        await keeping.stop();
+      }
+    });
+  });
+
+  describe("odd requests", () => {
+    it.each<[string, string, RequestInit?]>([
+      ["a label name that is not URL-encoded right", "/loki/api/v1/label/%ZZ/values"],
+      ["a query_range without a query", "/loki/api/v1/query_range"],
+      ["an empty match[]", "/loki/api/v1/series?match[]="],
+      ["a huge start", "/loki/api/v1/labels?start=99999999999999999999"],
+      ["a float end", "/loki/api/v1/labels?end=1e400"],
+      ["a negative volume limit", "/loki/api/v1/index/volume?query={a=%22b%22}&limit=-1"],
+      ["stats without a query", "/loki/api/v1/index/stats"],
+      ["an instant query at a bad time", "/loki/api/v1/query?query={a=%22b%22}&time=noon"],
+      ["a form body that is not a form", "/loki/api/v1/query_range", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "%%%" }],
+      ["an empty push", "/loki/api/v1/push", { method: "POST", headers: { "Content-Type": "application/json" }, body: "" }],
+      ["a push before 1970", "/loki/api/v1/push", { method: "POST", headers: { "Content-Type": "application/x-protobuf" }, body: Buffer.from(encodePushProtobuf([{ labels: { a: "b" }, entries: [{ timestamp: -5_000_000_000_000_000n, line: "x" }] }])) }],
+    ])("answers %s with a 4xx, never a 500", async (_name, path, init) => {
+      const response = await send(path, init);
+      const body = await response.text();
+      expect(response.status, body).toBeGreaterThanOrEqual(400);
+      expect(response.status, body).toBeLessThan(500);
+    });
+
+    it("answers an empty push of no streams with 204", async () => {
+      const response = await send("/loki/api/v1/push", { method: "POST", headers: { "Content-Type": "application/json" }, body: '{"streams":[]}' });
+      expect(response.status).toBe(204);
+    });
+  });
+
   describe("operations", () => {
     it("is ready while PostgreSQL answers", async () => {
       const response = await send("/ready");

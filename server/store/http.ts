@@ -300,7 +300,15 @@ export function createStoreHandler(options: { store: LogStore; log?: (line: stri
         return getOrPost ? volume(request, url) : text(405, "");
     }
     const values = /^\/loki\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
-    if (values) return getOrPost ? labels(request, url, decodeURIComponent(values[1] as string)) : text(405, "");
+    if (values) {
+      let name: string;
+      try {
+        name = decodeURIComponent(values[1] as string);
+      } catch {
+        throw new HttpError(400, `invalid label name in the path: ${values[1]}`);
+      }
+      return getOrPost ? labels(request, url, name) : text(405, "");
+    }
     return text(404, "404 page not found\n");
   };
 

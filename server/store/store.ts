@@ -69,11 +69,9 @@ export class LogStore {
   plan(streams: readonly PushStream[]): PushPlan {
     const now = this.now();
     const retention = this.options.settings.retentionMs;
-    return planPush(streams, {
-      limits: this.options.settings.limits,
-      now,
-      oldestAcceptable: retention > 0 ? now - BigInt(retention) * NS_PER_MS : undefined,
-    });
+    // nothing before 1970 (day partitions are named by date), nothing older than the retention
+    const cutoff = retention > 0 ? now - BigInt(retention) * NS_PER_MS : 0n;
+    return planPush(streams, { limits: this.options.settings.limits, now, oldestAcceptable: cutoff > 0n ? cutoff : 0n });
   }
 
   /** Writes a validated push in one transaction. */
