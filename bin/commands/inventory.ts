@@ -11,6 +11,7 @@ import { migrate } from "../../server/db/migrate";
 import { loadEnv } from "../../server/env";
 import { AppError } from "../../server/errors";
 import { type ImportResult, type InventoryFileInput, importInventory } from "../../server/inventory/import/apply";
+import { syncInventoryFromAws } from "../../server/inventory/aws-sync";
 import { saveFlowLogFormat } from "../../server/inventory/flow-log-formats";
 import { unmatchedInterfaces } from "../../server/inventory/rules-service";
 import { formatCount } from "../progress";
@@ -93,6 +94,24 @@ export function registerInventory(program: Command): void {
       process.stderr.write(`reading ${files.length} file${files.length === 1 ? "" : "s"} …\n`);
       const result = await withDatabase((db) =>
         importInventory({ db, files, dryRun: options.dryRun ?? false, observedAt: options.observedAt, region: options.region, importedBy: "cli" }),
+      );
+      for (const line of describeImport(result)) console.log(line);
+      if (!result.ok) process.exitCode = 1;
+    });
+
+  inventory
+    .command("sync")
+    .description(
+      "read the inventory from AWS (DescribeNetworkInterfaces, DescribeSubnets, DescribeVpcs, DescribeFlowLogs in every region named) and import it; " +
+        "credentials from the default chain (AWS_PROFILE, environment, instance or task role), or one assumed role per account",
+    )
+    .requiredOption("--region <region>", "a region to read (repeat for more)", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--role <arn>", "a role to assume, one per account (repeat for more accounts); without it, the default credentials' account", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--dry-run", "report what would change and write nothing")
+    .action(async (options: { region: string[]; role?: string[]; dryRun?: boolean }) => {
+      const targets = options.role && options.role.length > 0 ? options.role.map((roleArn) => ({ roleArn, regions: options.region })) : [{ regions: options.region }];
+      const result = await withDatabase((db) =>
+        syncInventoryFromAws({ db, targets, dryRun: options.dryRun ?? false, importedBy: "cli", progress: (line) => process.stderr.write(`${line}\n`) }),
       );
       for (const line of describeImport(result)) console.log(line);
       if (!result.ok) process.exitCode = 1;

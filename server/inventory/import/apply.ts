@@ -28,6 +28,8 @@ export interface InventoryFileInput {
   /** The file's name, used in every message about it. */
   name: string;
   text: string;
+  /** The region a describe-vpcs file was taken in, when known (the sync from AWS knows it). */
+  region?: string;
 }
 
 export interface ImportInventoryOptions {
@@ -110,7 +112,7 @@ export async function importInventory(options: ImportInventoryOptions): Promise<
   if (problems.length > 0) return result;
 
   const contents = parsed
-    .map((p, index) => ({ index, file: p.file, content: (p as { content: InventoryFileContent }).content }))
+    .map((p, index) => ({ index, file: p.file, region: options.files[index]?.region, content: (p as { content: InventoryFileContent }).content }))
     .sort((a, b) => ORDER.indexOf(a.content.kind) - ORDER.indexOf(b.content.kind) || a.index - b.index);
 
   try {
@@ -119,8 +121,8 @@ export async function importInventory(options: ImportInventoryOptions): Promise<
         // One import at a time: two imports of the same account would race on "not listed = deleted".
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('flowlens:inventory-import'))`;
         const changes: FileChangeSummary[] = [];
-        for (const { file, content } of contents) {
-          const s = await applyContent(tx, file, content, observedAt, options, result.problems);
+        for (const { file, region, content } of contents) {
+          const s = await applyContent(tx, file, content, observedAt, region ?? options.region, result.problems);
           changes.push(s);
         }
         result.files = [...changes].sort((a, b) => options.files.findIndex((f) => f.name === a.file) - options.files.findIndex((f) => f.name === b.file));
@@ -146,7 +148,7 @@ export async function importInventory(options: ImportInventoryOptions): Promise<
   return result;
 }
 
-async function applyContent(tx: Tx, file: string, content: InventoryFileContent, at: Date, options: ImportInventoryOptions, problems: ImportProblem[]): Promise<FileChangeSummary> {
+async function applyContent(tx: Tx, file: string, content: InventoryFileContent, at: Date, region: string | undefined, problems: ImportProblem[]): Promise<FileChangeSummary> {
   switch (content.kind) {
     case "accounts":
       return applyAccounts(tx, file, content.accounts);
@@ -155,7 +157,7 @@ async function applyContent(tx: Tx, file: string, content: InventoryFileContent,
     case "subnets":
       return applySubnets(tx, file, content.subnets, content.complete, at, problems);
     case "vpcs":
-      return applyVpcs(tx, file, content.vpcs, content.complete, at, options.region, problems);
+      return applyVpcs(tx, file, content.vpcs, content.complete, at, region, problems);
     case "network-interfaces":
       return applyInterfaces(tx, file, content.interfaces, content.complete, at, problems);
     case "known-networks":
