@@ -11,6 +11,7 @@ import { loadEnv } from "../../env";
 import { LokiClient } from "../../loki/client";
 import { createQueryGate } from "../../loki/gate";
 import { encodePushJson } from "../../loki/push";
+import { mappingRule } from "../../inventory/mapping-rules";
 import { type EmbeddedStore, openEmbeddedStore } from "../../store";
 import { type TestDatabase, createTestDatabase } from "../../testing/database";
 import { createCaller } from "../root";
@@ -36,22 +37,8 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const blankRule = {
-  name: "",
-  enabled: true,
-  tagKey: null,
-  tagValue: null,
-  descriptionPattern: null,
-  interfaceType: null,
-  requesterManaged: null,
-  accountId: null,
-  vpcId: null,
-  subnetId: null,
-  cidr: null,
-  securityGroup: null,
-  service: "",
-  team: null,
-};
+// The editable fields of a rule with no conditions (the router takes fields only).
+const { id: _id, builtIn: _builtIn, ...blankRule } = mappingRule({ name: "", service: "" });
 
 describe("inventory procedures", () => {
   it("refuses a malformed file with its problems, previews, then applies", async () => {
