@@ -192,7 +192,7 @@ export interface FlowDetail {
   format: string;
   fields: FlowFieldDetail[];
   /** Both ends and the interface that logged the flow, every attribute the inventory knows. */
-  ends: { role: string; address: string | null; endpoint: Endpoint | null }[];
+  ends: { role: string; address: string | null; endpoint: Record<string, unknown> | null }[];
 }
 
 /** Everything about one flow, for the detail drawer. */
@@ -241,11 +241,12 @@ export function flowDetail(tsNs: string, labels: Record<string, string>, line: s
       fields.push({ name: spec.name, value, meaning, description: FLOW_FIELDS.find((f) => f.name === spec.name)?.description ?? "" });
     });
     const flow = enrichFlow(record, lookup, { fallbackTime: row.timeMs / 1000 });
-    ends.push({ role: "source", address: record.srcAddr, endpoint: flow.src });
-    ends.push({ role: "destination", address: record.dstAddr, endpoint: flow.dst });
-    if (flow.pktSrc) ends.push({ role: "packet source", address: record.pktSrcAddr, endpoint: flow.pktSrc });
-    if (flow.pktDst) ends.push({ role: "packet destination", address: record.pktDstAddr, endpoint: flow.pktDst });
-    ends.push({ role: "logged on", address: null, endpoint: flow.interface });
+    const plain = (endpoint: Endpoint | null) => (endpoint === null ? null : { label: endpointLabel(endpoint), ...endpoint });
+    ends.push({ role: "source", address: record.srcAddr, endpoint: plain(flow.src) });
+    ends.push({ role: "destination", address: record.dstAddr, endpoint: plain(flow.dst) });
+    if (flow.pktSrc) ends.push({ role: "packet source", address: record.pktSrcAddr, endpoint: plain(flow.pktSrc) });
+    if (flow.pktDst) ends.push({ role: "packet destination", address: record.pktDstAddr, endpoint: plain(flow.pktDst) });
+    ends.push({ role: "logged on", address: null, endpoint: plain(flow.interface) });
   }
   return { row, format: format.header, fields, ends };
 }

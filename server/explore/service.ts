@@ -9,7 +9,6 @@ import type { EnrichmentLookup } from "../enrichment/lookup";
 import { AppError } from "../errors";
 import type { FlowFormatRegistry } from "../flows/registry";
 import { loadFlowFormatRegistry } from "../inventory/flow-log-formats";
-import { LogQLParseError, parseLogQL } from "../logql/parser";
 import type { QueryGate } from "../loki/gate";
 import { formatDuration, stepForRange } from "../loki/step";
 import { type LokiQueryData, type LokiStream, msToNs } from "../loki/types";
@@ -40,8 +39,10 @@ import {
   portLabel,
   protocolLabel,
 } from "./naming";
+import { requireLogQL } from "./logql-check";
 import { resolveFilter } from "./resolve";
-import { type FlowRow, flowRows, mergeStreams, rowId } from "./rows";
+import { type ParsedFilter, filterFromLogQL } from "./parse";
+import { type FlowDetail, type FlowRow, flowDetail, flowRows, mergeStreams, rowId } from "./rows";
 import {
   type ChartData,
   type ChartSeries,
@@ -97,49 +98,6 @@ export async function planFlowQueries(ctx: FlowContext, filter: FlowFilter, outp
   const normalized = normalizeFilter(filter);
   const resolution = await resolveFilter({ db: ctx.deps.db, lookup: ctx.lookup, flowLogs: ctx.flowLogs }, normalized, ctx.range);
   return buildFlowQueries({ conditions: [...compileFilter(normalized, resolution), ...extra], groups: ctx.groups, output });
-}
-
-// ─── LogQL checks ──────────────────────────────────────────────────────────────────────────
-
-export type LogQLCheck =
-  | { ok: true; kind: "log" | "metric" }
-  | { ok: false; message: string; from: number; to: number; line: number; column: number };
-
-/** 0-based offset of a 1-based line and column. */
-function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf("\n", offset);
-    if (next < 0) break;
-    offset = next + 1;
-  }
-  return Math.min(text.length, offset + Math.max(0, column - 1));
-}
-
-/** Parses a query as Loki would; on error, Loki's message and where it is. */
-export function checkLogQL(query: string): LogQLCheck {
-  try {
-    const expr = parseLogQL(query);
-    return { ok: true, kind: expr.kind === "logSelector" ? "log" : "metric" };
-  } catch (error) {
-    if (!(error instanceof LogQLParseError)) throw error;
-    const from = error.offset ?? (error.line > 0 ? offsetOf(query, error.line, error.col) : 0);
-    const to = error.line > 0 || error.offset !== null ? Math.min(query.length, from + 1) : query.length;
-    return { ok: false, message: error.message, from, to, line: error.line, column: error.col };
-  }
-}
-
-/** Throws BAD_REQUEST with Loki's message and the position when `query` is not valid LogQL of `kind`. */
-export function requireLogQL(query: string, kind?: "log" | "metric"): "log" | "metric" {
-  const check = checkLogQL(query);
-  if (!check.ok) throw new AppError("BAD_REQUEST", check.message, { details: { position: { line: check.line, column: check.column }, from: check.from, to: check.to } });
-  if (kind && check.kind !== kind) {
-    throw new AppError(
-      "BAD_REQUEST",
-      kind === "log" ? "This is a metric query; flow lines need a log query such as {__aws_log_type=\"s3_vpc_flow\"} |= \"REJECT\"." : "This is a log query; a chart needs a metric query such as sum(count_over_time({…}[5m])).",
-    );
-  }
-  return check.kind;
 }
 
 // ─── Flow lines ────────────────────────────────────────────────────────────────────────────
@@ -252,8 +210,11 @@ export const MEASURE_LABELS: Readonly<Record<FlowMeasure, string>> = { flows: "f
 export interface ChartResult extends ChartData {
   dimension: ChartDimension;
   measure: FlowMeasure;
+  /** Every query run for the chart. */
   queries: string[];
   notes: string[];
+  /** What an investigation panel of this chart keeps: the series queries and the total (for Other). */
+  panel: { queries: string[]; roles: ("series" | "total")[] };
 }
 
 /** The chart's step and grid: points at multiples of the step, covering the range. */
@@ -350,26 +311,30 @@ export async function queryFlowChart(
     const plan = await planFlowQueries(ctx, input.filter, { kind: "metric", measure: input.measure, by: how.label ? [how.label] : [], range: step }, input.extra);
     const values = plan.queries.length === 0 ? [] : await runMetricRange(deps.gate, plan, grid).catch((e: unknown) => seriesLimitHelp(e, DIMENSION_LABELS[input.dimension]));
     const series = topWithOther(nameSeries(values, await dimensionNamer(ctx, input.dimension, values)), input.top);
-    return { ...base, series, total: chartTotal(series), queries: plan.queries, notes: plan.notes };
+    const panel = { queries: plan.queries, roles: plan.queries.map(() => "series" as const) };
+    return { ...base, series, total: chartTotal(series), queries: plan.queries, notes: plan.notes, panel };
   }
   const label = how.label as string;
   const topPlan = await planFlowQueries(ctx, input.filter, { kind: "metric", measure: input.measure, by: [label], range: rangeDuration(input.range), topk: input.top }, input.extra);
   const totalPlan = await planFlowQueries(ctx, input.filter, { kind: "metric", measure: input.measure, by: [], range: step }, input.extra);
-  if (topPlan.queries.length === 0) return { ...base, series: [], total: 0, queries: [], notes: topPlan.notes };
+  if (topPlan.queries.length === 0) return { ...base, series: [], total: 0, queries: [], notes: topPlan.notes, panel: { queries: [], roles: [] } };
   const [top, total] = await Promise.all([runMetricInstant(deps.gate, topPlan, input.range.toMs), runMetricRange(deps.gate, totalPlan, grid)]);
   const topValues = [...new Set(top.filter((t) => t.value > 0).map((t) => t.labels[label]).filter((v): v is string => v !== undefined && v !== ""))];
   const totalValues = total[0]?.values ?? new Array<number>(grid.timestamps.length).fill(0);
   let shown: ChartSeries[] = [];
   const queries = [...topPlan.queries, ...totalPlan.queries];
+  const panel: ChartResult["panel"] = { queries: [...totalPlan.queries], roles: totalPlan.queries.map(() => "total" as const) };
   if (topValues.length > 0) {
     const restricted = restrictTo(label, topValues);
     const seriesPlan = await planFlowQueries(ctx, input.filter, { kind: "metric", measure: input.measure, by: [label], range: step }, [...(input.extra ?? []), restricted]);
     const values = await runMetricRange(deps.gate, seriesPlan, grid);
     shown = nameSeries(values, await dimensionNamer(ctx, input.dimension, values));
     queries.push(...seriesPlan.queries);
+    panel.queries.unshift(...seriesPlan.queries);
+    panel.roles.unshift(...seriesPlan.queries.map(() => "series" as const));
   }
   const series = withOtherFromTotal(shown, totalValues, "Other");
-  return { ...base, series, total: totalValues.reduce((a, b) => a + b, 0), queries, notes: topPlan.notes };
+  return { ...base, series, total: totalValues.reduce((a, b) => a + b, 0), queries, notes: topPlan.notes, panel };
 }
 
 /** A condition keeping only these values of a record label (the top values of a dimension). */
@@ -408,6 +373,7 @@ export async function queryMetric(deps: ExploreDeps, input: { query: string; ran
     queries: [input.query],
     notes: series.length > shown.length ? [`${series.length - shown.length} more series are not drawn (the ${input.top} with the largest sums are).`] : [],
     hiddenSeries: series.length - shown.length,
+    panel: { queries: [input.query], roles: ["series"] },
   };
 }
 
@@ -447,4 +413,25 @@ export async function flowVocabulary(deps: ExploreDeps): Promise<FlowVocabulary>
     teams: [...teams].sort(),
     flowLogs: registry.entries().map((e) => ({ id: e.flowLogId, format: e.format.header, source: e.source })),
   };
+}
+
+// ─── The builder's LogQL, both ways, and one flow in full ───────────────────────────────────
+
+/** The log queries the builder writes for a filter (shown before anything runs). */
+export async function explainFlowFilter(deps: ExploreDeps, input: { filter: FlowFilter; range: TimeRangeMs }): Promise<FlowQueryPlan> {
+  const ctx = await flowContext(deps, input.range);
+  return planFlowQueries(ctx, input.filter, { kind: "logs" });
+}
+
+/** The builder's filter for a log query, when it has the builder's shape (the pattern of a registered format). */
+export async function filterOfLogQL(deps: ExploreDeps, query: string): Promise<ParsedFilter> {
+  const registry = await loadFlowFormatRegistry(deps.db);
+  const formats = [registry.fallback, ...registry.entries().map((e) => e.format)];
+  return filterFromLogQL(query, formats);
+}
+
+/** Every field of one flow, decoded, and both ends as the inventory knows them at the flow's time. */
+export async function flowDetailOf(deps: ExploreDeps, input: { tsNs: string; labels: Record<string, string>; line: string }): Promise<FlowDetail> {
+  const [lookup, registry] = await Promise.all([getEnrichmentLookup(deps.db), loadFlowFormatRegistry(deps.db)]);
+  return flowDetail(input.tsNs, input.labels, input.line, registry, lookup);
 }

@@ -6,7 +6,7 @@
 import YAML from "yaml";
 import { parseDurationMs } from "../env";
 import { AppError } from "../errors";
-import { isLogQuery } from "./snapshot";
+import { checkLogQL } from "../explore/logql-check";
 
 export type ThresholdOperator = ">" | ">=" | "<" | "<=" | "==" | "!=";
 
@@ -42,7 +42,9 @@ export function recordNameFor(text: string): string {
 
 export function ruleGroupYaml(input: RuleGroupInput): string {
   const query = input.query.trim();
-  if (query === "" || isLogQuery(query)) {
+  const check = checkLogQL(query);
+  if (!check.ok) throw new AppError("BAD_REQUEST", `The rule's query is not valid LogQL: ${check.message}`);
+  if (check.kind === "log") {
     throw new AppError("BAD_REQUEST", "Rules need a metric query (e.g. sum by (…) (count_over_time({…}[5m]))); this panel shows log lines.");
   }
   if (!METRIC_NAME.test(input.record)) {
@@ -70,4 +72,16 @@ export function ruleGroupYaml(input: RuleGroupInput): string {
     });
   }
   return YAML.stringify({ groups: [{ name: input.group.trim() || "flowlens", interval, rules }] }, { lineWidth: 0 });
+}
+
+/** The one metric expression a panel can be alerted on: its series query (a chart split over several queries has none). */
+export function ruleQueryOfPanel(queries: readonly string[], roles: readonly ("series" | "total")[] | undefined): string {
+  const series = queries.filter((_, i) => (roles?.[i] ?? "series") === "series");
+  if (series.length !== 1) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `This panel's chart runs as ${series.length} queries (one per flow log format or part of a long list), so no single expression can be alerted on. Narrow its filter, or write the rule's query in Explore's LogQL editor and save that.`,
+    );
+  }
+  return series[0] as string;
 }
