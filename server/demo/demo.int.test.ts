@@ -25,7 +25,18 @@ let database: TestDatabase;
 let store: EmbeddedStore;
 let dataDir: string;
 let paths: DemoPaths;
-const T0 = Date.UTC(2026, 10, 24, 9, 3, 20) / 1000;
+/**
+ * A recent weekday at 16:03:20 UTC (the store refuses entries older than its retention or in the
+ * future; weekday afternoons have release trains, so interfaces change inside the period).
+ */
+function recentWeekdayAfternoon(): number {
+  for (let back = 2; ; back++) {
+    const day = Math.floor(Date.now() / 86_400_000) - back;
+    const dow = new Date(day * 86_400_000).getUTCDay();
+    if (dow !== 0 && dow !== 6) return day * 86_400 + 16 * 3600 + 200;
+  }
+}
+const T0 = recentWeekdayAfternoon();
 const OPTIONS = { seed: 5, days: 0.2, accounts: 2, scale: 0.3 };
 
 beforeAll(async () => {
@@ -149,5 +160,37 @@ describe("the demo's data", () => {
     expect(JSON.stringify(rejects.snapshot)).toMatch(/"result":\[\{/);
     const records = blocked.panels.find((p) => p.title === "The rejected flow records")!;
     expect(JSON.stringify(records.snapshot)).toContain(" 5432 6 ");
+  });
+});
+
+describe("a demo stopped for longer than its period", () => {
+  it("fills in only the last days, and imports the interfaces as they were then", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "flowlens-demo-long-"));
+    const db2 = await createTestDatabase();
+    const store2 = await openEmbeddedStore({ connectionString: db2.url, maintenance: false, log: () => {} });
+    try {
+      const p = demoPaths(dir);
+      const c = new LokiClient({ baseUrl: "http://embedded-store", transport: store2.handle });
+      const lines: string[] = [];
+      const options = { seed: 2, days: 0.1, accounts: 1, scale: 0.2 };
+      let checkpoint = openCheckpoint(path.join(p.root, "c.jsonl"));
+      // Times in the past: the store refuses entries from the future, as Loki does.
+      const later = Math.floor(Date.now() / 1000) - 600;
+      const first = await prepareDemoData({ paths: p, options, client: c, checkpoint, db: db2.db, now: later - 3 * 86_400, log: (l) => lines.push(l) });
+      checkpoint.close();
+      checkpoint = openCheckpoint(path.join(p.root, "c.jsonl"));
+      const second = await prepareDemoData({ paths: p, options, client: c, checkpoint, db: db2.db, now: later, log: (l) => lines.push(l) });
+      checkpoint.close();
+      expect(lines.some((l) => l.includes("stopped for more than 0.1 days"))).toBe(true);
+      expect(second.state.generatedUntil).toBe(Math.floor(later / 60) * 60);
+      // About one period's worth of records, not three days'.
+      expect(second.generatedRecords).toBeLessThan(first.generatedRecords * 2);
+      expect(second.ingest.records).toBe(second.generatedRecords);
+      expect(second.state.inventoryUntil).toBe(second.state.generatedUntil);
+    } finally {
+      await store2.close();
+      await db2.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -41,6 +41,8 @@ export async function importDemoInventory(options: {
   /** The inventory is complete up to here; undefined on the first run. */
   from: number | undefined;
   to: number;
+  /** Changes before this are not replayed one by one: the interfaces are imported as they were then. */
+  oldest?: number;
   /** Where the generated files live, for the names in messages. */
   folder: string;
 }): Promise<InventoryImportReport> {
@@ -67,6 +69,17 @@ export async function importDemoInventory(options: {
     await importAt(db, files, start);
     imports++;
     from = start;
+  }
+  if (options.oldest !== undefined && from < options.oldest) {
+    // Stopped for long: one snapshot of every account and region at the oldest time kept.
+    const at = options.oldest;
+    const files = accountRegions(org).map(({ account, region }) => ({
+      name: `${options.folder}/inventory/${account.id}/${region}/describe-network-interfaces.json@${new Date(at * 1000).toISOString()}`,
+      text: describeNetworkInterfaces(org, account, region, at),
+    }));
+    await importAt(db, files, at);
+    imports++;
+    from = at;
   }
   for (const t of org.churnTimes(from, options.to)) {
     const scopes = scopesChangedAt(org, t);

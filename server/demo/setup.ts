@@ -117,6 +117,13 @@ export async function prepareDemoData(options: DemoDataOptions): Promise<DemoDat
     state = { formatVersion: 1, ...options.options, anchor: manifest.options.endUnix, generatedUntil: manifest.options.endUnix };
     writeDemoState(paths, state);
   }
+  // After a long stop, only the last `days` are filled in (older data would expire anyway).
+  const oldest = floorTo(now - Math.round(state.days * DAY), 60);
+  if (state.generatedUntil < oldest) {
+    log(`the demo was stopped for more than ${state.days} days: generating the last ${state.days} days only`);
+    state = { ...state, generatedUntil: oldest };
+    writeDemoState(paths, state);
+  }
   const gap = await extendDemoData(paths, state, floorTo(now, 60));
   generatedRecords += gap.records;
   if (gap.records > 0) log(`generated ${gap.records.toLocaleString("en-US")} records for the ${formatGap(gap.to - gap.from)} since the stored data ended`);
@@ -150,6 +157,8 @@ export async function syncDemoInventory(paths: DemoPaths, state: DemoState, db: 
     periodStart: state.anchor - Math.round(state.days * DAY),
     from: state.inventoryUntil,
     to: state.generatedUntil,
+    // A day of slack: the first run's inventory starts a few minutes before the data's last `days`.
+    oldest: state.generatedUntil - Math.round((state.days + 1) * DAY),
     folder: paths.data,
   });
   const next = { ...(readDemoState(paths) ?? state), inventoryUntil: report.until };
