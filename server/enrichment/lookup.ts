@@ -227,6 +227,9 @@ class AddressIndex {
   }
 }
 
+/** Lowercase hex digit values by character code; -1 elsewhere. */
+const HEX_DIGIT = Int8Array.from({ length: 128 }, (_, code) => (code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1));
+
 /**
  * Interfaces by id. ENI ids (`eni-` and 8 or 17 hex digits) are read as three numbers and found in
  * a typed-array hash table, so a lookup neither hashes nor compares strings (V8 only fast-paths
@@ -240,6 +243,8 @@ class InterfaceTable {
   private readonly entries: InterfaceEntry[] = [];
   private readonly others = new Map<string, InterfaceEntry>();
   private static readonly key = new Int32Array(3);
+  private lastId: string | null = null;
+  private lastEntry: InterfaceEntry | undefined = undefined;
 
   constructor(capacityFor: number) {
     let capacity = 16;
@@ -258,7 +263,7 @@ class InterfaceTable {
     let c = 0;
     for (let i = 4; i < length; i++) {
       const code = id.charCodeAt(i);
-      const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
+      const digit = code < 128 ? (HEX_DIGIT[code] as number) : -1;
       if (digit < 0) return false;
       const position = i - 4;
       if (position < 5) a = a * 16 + digit;
@@ -280,6 +285,7 @@ class InterfaceTable {
   }
 
   set(id: string, value: InterfaceEntry): void {
+    this.lastId = null;
     this.entries.push(value);
     if (!InterfaceTable.readKey(id)) {
       this.others.set(id, value);
@@ -302,6 +308,15 @@ class InterfaceTable {
   }
 
   get(id: string): InterfaceEntry | undefined {
+    // Records of one interface tend to come together (as in files delivered to S3).
+    if (id === this.lastId) return this.lastEntry;
+    const entry = this.find(id);
+    this.lastId = id;
+    this.lastEntry = entry;
+    return entry;
+  }
+
+  private find(id: string): InterfaceEntry | undefined {
     if (!InterfaceTable.readKey(id)) return this.others.get(id);
     const key = InterfaceTable.key;
     const a = key[0] as number;
