@@ -6,8 +6,10 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../server/env";
 import { AppError } from "../server/errors";
 import { registerDemo } from "./commands/demo";
+import { registerEnrich } from "./commands/enrich";
 import { registerGenerate } from "./commands/generate";
 import { registerIngest } from "./commands/ingest";
+import { registerInventory } from "./commands/inventory";
 import { registerMigrate } from "./commands/migrate";
 import { registerServe } from "./commands/serve";
 import { registerStore } from "./commands/store";
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerIngest(program);
   registerDemo(program);
   registerStore(program);
+  registerInventory(program);
+  registerEnrich(program);
   return program;
 }
 
