@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "cost_rollups" ADD COLUMN     "via_kind" TEXT;

@@ -1,0 +1,178 @@
+/**
+ * The LogQL metric queries behind the hourly rollups, and reading their answers back. Pure code.
+ *
+ * One query per flow log and metric (bytes, packets, flow records):
+ *
+ *   sum by (c_if, c_src_ip, c_src_24, …, c_action) (
+ *     sum_over_time({__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow="fl-…"}
+ *       | regexp `^\S+ \S+ (?P<c_if>\S+) (?:(?P<c_src_ip>10\.\d+…)|(?P<c_src_24>…)|…) …$`
+ *       | c_bytes!="" [| c_if=~".*(?:0|8)"] | unwrap c_bytes [1h]))
+ *
+ * evaluated at the last nanosecond of every hour with step 1h, so that each window is exactly one
+ * hour [H, H+1h) of entries (entries are stamped with the record's start). The regexp is built from
+ * the flow log's format (any custom format with the fields below), keeps what classification needs
+ * (the logging interface, both addresses as keys, pkt-srcaddr/pkt-dstaddr, flow-direction,
+ * traffic-path, the action) and drops every other field, so series stay few; NODATA and SKIPDATA
+ * records (bytes `-`) do not match and are left out by `c_bytes!=""`. A shard keeps the interfaces
+ * whose id ends in some hex digits: the same query, split when one would exceed Loki's series limit.
+ */
+import type { FlowFormat } from "../flows/format";
+import type { LokiQueryData } from "../loki/types";
+import { type AddressKey, type AddressPlan, addressKeyOf } from "./address-plan";
+
+/** Fields a format must log for cost rollups. */
+export const REQUIRED_FIELDS = ["interface-id", "srcaddr", "dstaddr", "bytes", "packets", "action"] as const;
+
+export type RollupMetric = "bytes" | "packets" | "flows";
+export const ROLLUP_METRICS: readonly RollupMetric[] = ["bytes", "packets", "flows"];
+
+const ADDRESS_FIELDS: Record<string, string> = { srcaddr: "c_src", dstaddr: "c_dst", "pkt-srcaddr": "c_psrc", "pkt-dstaddr": "c_pdst" };
+const PLAIN_FIELDS: Record<string, { name: string; pattern: string }> = {
+  "interface-id": { name: "c_if", pattern: "\\S+" },
+  "account-id": { name: "c_acct", pattern: "\\S+" },
+  action: { name: "c_action", pattern: "\\S+" },
+  bytes: { name: "c_bytes", pattern: "\\d+" },
+  packets: { name: "c_packets", pattern: "\\d+" },
+  "flow-direction": { name: "c_dir", pattern: "\\S+" },
+  "traffic-path": { name: "c_path", pattern: "\\S+" },
+};
+
+export interface RollupQueryPlan {
+  flowLogId: string;
+  /** The regexp stage's pattern for this format. */
+  pattern: string;
+  /** The labels the queries group by. */
+  groupBy: string[];
+  hasPacketAddresses: boolean;
+}
+
+/** The fields of REQUIRED_FIELDS `format` lacks (empty when rollups can read it). */
+export function missingRollupFields(format: FlowFormat): string[] {
+  return REQUIRED_FIELDS.filter((name) => !format.positions.has(name));
+}
+
+/** The query plan for a flow log in `format`; throws when the format lacks a required field. */
+export function rollupQueryPlan(flowLogId: string, format: FlowFormat, addresses: AddressPlan): RollupQueryPlan {
+  const missing = missingRollupFields(format);
+  if (missing.length > 0) throw new Error(`flow log ${flowLogId} does not log ${missing.join(", ")}`);
+  const groupBy: string[] = [];
+  const pieces = format.fields.map((spec) => {
+    const address = ADDRESS_FIELDS[spec.name];
+    if (address) {
+      groupBy.push(`${address}_ip`, `${address}_24`, `${address}_8`, `${address}_x`);
+      return addresses.fieldPattern(address);
+    }
+    const plain = PLAIN_FIELDS[spec.name];
+    if (plain) {
+      if (plain.name !== "c_bytes" && plain.name !== "c_packets") groupBy.push(plain.name);
+      return `(?P<${plain.name}>${plain.pattern})`;
+    }
+    return "\\S+";
+  });
+  return {
+    flowLogId,
+    pattern: `^${pieces.join(" ")}\\s*$`,
+    groupBy,
+    hasPacketAddresses: format.positions.has("pkt-srcaddr") || format.positions.has("pkt-dstaddr"),
+  };
+}
+
+export interface Shard {
+  index: number;
+  /** 1, 2, 4 … 256. */
+  count: number;
+}
+
+const HEX = "0123456789abcdef";
+
+/** The label filter keeping shard `index` of `count` (by the last one or two hex digits of the interface id). */
+export function shardFilter(shard: Shard): string {
+  if (shard.count <= 1) return "";
+  if (shard.count <= 16) {
+    const digits = [...HEX].filter((_, value) => value % shard.count === shard.index);
+    return ` | c_if=~".*[${digits.join("")}]"`;
+  }
+  const pairs: string[] = [];
+  for (let value = 0; value < 256; value++) if (value % shard.count === shard.index) pairs.push(value.toString(16).padStart(2, "0"));
+  return ` | c_if=~".*(?:${pairs.join("|")})"`;
+}
+
+/** The LogQL for one metric of a plan, summed over windows of `rangeSeconds` (3600, or 60 when refining). */
+export function buildRollupQuery(plan: RollupQueryPlan, metric: RollupMetric, shard: Shard = { index: 0, count: 1 }, rangeSeconds = 3600): string {
+  if (plan.pattern.includes("`")) throw new Error("a rollup pattern cannot hold a backtick");
+  const selector = `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow="${plan.flowLogId}"}`;
+  const pipeline = `${selector} | regexp \`${plan.pattern}\` | c_bytes!=""${shardFilter(shard)}`;
+  const range = rangeSeconds % 3600 === 0 ? `${rangeSeconds / 3600}h` : rangeSeconds % 60 === 0 ? `${rangeSeconds / 60}m` : `${rangeSeconds}s`;
+  const inner =
+    metric === "flows"
+      ? `count_over_time(${pipeline} [${range}])`
+      : `sum_over_time(${pipeline} | unwrap ${metric === "bytes" ? "c_bytes" : "c_packets"} [${range}])`;
+  return `sum by (${plan.groupBy.join(", ")}) (${inner})`;
+}
+
+/** Counts every stored line (any status) per flow log and hour: what the rollup saw, to detect late data. */
+export const ENTRY_COUNT_QUERY = `sum by (__aws_s3_vpc_flow) (count_over_time({__aws_log_type="s3_vpc_flow"}[1h]))`;
+
+/** One series of a rollup answer, its labels read as keys. */
+export interface RollupSeriesKey {
+  /** The labels as one text, to join the three metrics. */
+  id: string;
+  interfaceId: string;
+  /** account-id when the format logs it. */
+  accountId: string | null;
+  src: AddressKey;
+  dst: AddressKey;
+  pktSrc: AddressKey;
+  pktDst: AddressKey;
+  action: "ACCEPT" | "REJECT";
+  flowDirection: "ingress" | "egress" | null;
+  trafficPath: number | null;
+}
+
+export function seriesKeyOf(metric: Readonly<Record<string, string>>): RollupSeriesKey | undefined {
+  const interfaceId = metric.c_if;
+  const action = metric.c_action;
+  if (!interfaceId || (action !== "ACCEPT" && action !== "REJECT")) return undefined;
+  const dir = metric.c_dir;
+  const path = metric.c_path;
+  const id = Object.keys(metric)
+    .filter((k) => k.startsWith("c_"))
+    .sort()
+    .map((k) => `${k}=${metric[k]}`)
+    .join(",");
+  return {
+    id,
+    interfaceId,
+    accountId: metric.c_acct || null,
+    src: addressKeyOf(metric, "c_src"),
+    dst: addressKeyOf(metric, "c_dst"),
+    pktSrc: addressKeyOf(metric, "c_psrc"),
+    pktDst: addressKeyOf(metric, "c_pdst"),
+    action,
+    flowDirection: dir === "ingress" || dir === "egress" ? dir : null,
+    trafficPath: path && /^\d+$/.test(path) ? Number(path) : null,
+  };
+}
+
+/** A point of the answer: the series, the start of its window (Unix seconds) and the value. */
+export interface RollupPoint {
+  key: RollupSeriesKey;
+  windowStart: number;
+  value: number;
+}
+
+/** Reads a matrix answer; `rangeSeconds` is the window of each point (it ends at the point's time). */
+export function readRollupAnswer(data: LokiQueryData, rangeSeconds: number): RollupPoint[] {
+  if (data.resultType !== "matrix") return [];
+  const points: RollupPoint[] = [];
+  for (const series of data.result) {
+    const key = seriesKeyOf(series.metric);
+    if (!key) continue;
+    for (const [ts, value] of series.values) {
+      const number = Number(value);
+      if (!Number.isFinite(number) || number === 0) continue;
+      points.push({ key, windowStart: Math.round(ts) - rangeSeconds, value: number });
+    }
+  }
+  return points;
+}
