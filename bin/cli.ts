@@ -11,6 +11,7 @@ import { registerGenerate } from "./commands/generate";
 import { registerIngest } from "./commands/ingest";
 import { registerInventory } from "./commands/inventory";
 import { registerMigrate } from "./commands/migrate";
+import { registerRollup } from "./commands/rollup";
 import { registerServe } from "./commands/serve";
 import { registerStore } from "./commands/store";
 
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerStore(program);
   registerInventory(program);
   registerEnrich(program);
+  registerRollup(program);
   return program;
 }
 

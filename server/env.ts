@@ -149,6 +149,10 @@ const schema = z
     FLOWLENS_STORE_MAX_QUERY_SERIES: z.preprocess(emptyAsUndefined, positiveInt("a whole number of series, e.g. 500").default(500)),
     FLOWLENS_STORE_MAX_LINE_SIZE: z.preprocess(emptyAsUndefined, byteSize("256KB").default(256_000)),
     FLOWLENS_STORE_CACHE_SIZE: z.preprocess(emptyAsUndefined, byteSize("256MB").default(256 * 1024 * 1024)),
+    FLOWLENS_ROLLUP_DELIVERY_DELAY: z.preprocess(emptyAsUndefined, durationOrOff("15m").default(15 * 60_000)),
+    FLOWLENS_ROLLUP_INTERVAL: z.preprocess(emptyAsUndefined, durationOrOff("5m").default(5 * 60_000)),
+    FLOWLENS_ROLLUP_BACKFILL: z.preprocess(emptyAsUndefined, durationOrOff("31d").default(31 * 86_400_000)),
+    FLOWLENS_ROLLUP_LATE_WINDOW: z.preprocess(emptyAsUndefined, durationOrOff("48h").default(48 * 3_600_000)),
   })
   .superRefine((env, ctx) => {
     if ((env.LOKI_USERNAME === undefined) !== (env.LOKI_PASSWORD === undefined)) {

@@ -12,6 +12,7 @@ import { type EmbeddedStore, openEmbeddedStore } from "../store";
 import { DEFAULT_STORE_SETTINGS } from "../store/limits";
 import { type TestDatabase, createTestDatabase } from "../testing/database";
 import { rollupRange } from "./rollup";
+import { runRollupCycle } from "./scheduler";
 
 const H0 = Date.UTC(2026, 9, 5, 10) / 1000;
 const HOUR = 3600;
@@ -128,5 +129,24 @@ describe("hourly rollups", () => {
     const final = await rollupRange({ db: database.db, gate }, { from: hour, to: hour + HOUR, now: hour + HOUR + 900, deliveryDelaySeconds: 900 });
     expect(final.computed).toBeGreaterThanOrEqual(1);
     expect((await state())?.final).toBe(true);
+  });
+
+  it("run on a schedule: a cycle backfills the hours never rolled up, and one process at a time runs it", async () => {
+    const flowLog = "fl-0000000000000005";
+    await push(flowLog, [{ eni: eni(5), src: "10.1.0.5", dst: "10.2.0.1", bytes: 42, start: H0 + 20 * HOUR + 30 }]);
+    const schedule = { intervalMs: 60_000, deliveryDelaySeconds: 900, backfillSeconds: 2 * 86_400, lateWindowSeconds: 3 * HOUR };
+    const now = H0 + 24 * HOUR + 120;
+    const deps = { db: database.db, gate, connectionString: database.url };
+    const [a, b] = await Promise.all([runRollupCycle(deps, schedule, now), runRollupCycle(deps, schedule, now)]);
+    expect([a.ran, b.ran].sort()).toEqual([false, true]);
+    const ran = a.ran ? a : b;
+    expect(ran.backfilled.length).toBeGreaterThanOrEqual(2);
+    expect(ran.recent?.hours).toBe(4);
+    expect((await storedRows(flowLog)).map((r) => r.bytes)).toEqual([42]);
+    const covered = await database.db.costRollupCoverage.count({ where: { hour: { gte: new Date((now - 2 * 86_400 - HOUR) * 1000), lt: new Date((now + HOUR) * 1000) } } });
+    expect(covered).toBeGreaterThanOrEqual(48);
+    // The next cycle finds nothing to backfill and recomputes only the recent hours.
+    const next = await runRollupCycle(deps, schedule, now + 300);
+    expect(next.backfilled).toEqual([]);
   });
 });
