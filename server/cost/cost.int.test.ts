@@ -48,25 +48,18 @@ beforeAll(async () => {
   database = await createTestDatabase();
   store = await openEmbeddedStore({ connectionString: database.url, maintenance: false, log: () => {}, settings: { ...DEFAULT_STORE_SETTINGS, retentionMs: 0 } });
   dir = await mkdtemp(path.join(tmpdir(), "flowlens-cost-"));
-  const t0 = performance.now();
-  const lap = (what: string) => console.log(`${what}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   manifest = await generateDataset(OPTIONS, folderSink(dir));
-  lap("generated");
   const model = trafficModelFor({ seed: OPTIONS.seed, accounts: OPTIONS.accounts, scale: OPTIONS.scale, anchor: END, days: DAYS });
   org = model.org;
   await importDemoInventory({ db: database.db, model, periodStart: START, from: undefined, to: END, folder: dir });
-  lap("inventory");
   const client = new LokiClient({ baseUrl: "http://embedded-store", transport: store.handle });
   const ingest = await ingestFlowLogFiles(await listLocalFiles([dir]), { ...DEFAULT_INGEST_SETTINGS, client, extraLabels: {}, checkpoint: memoryCheckpoint() });
   expect(ingest.records).toBe(manifest.totals.records);
-  lap("ingested");
   const gate = createQueryGate(loadEnv({}), store.handle);
-  summary = await rollupRange({ db: database.db, gate, log: (l) => console.log(l) }, { from: START, to: END, now: END + 86_400, deliveryDelaySeconds: 900 });
-  lap(`rolled up ${JSON.stringify(summary)}`);
+  summary = await rollupRange({ db: database.db, gate }, { from: START, to: END, now: END + 86_400, deliveryDelaySeconds: 900 });
   // A small month stays inside AWS's 100 GB free allowance; 1 GB makes internet egress cost something.
   await changePrices({ db: database.db }, { upsert: [{ region: "global", item: "internet_free_gb", tierStartGb: 0, rate: 1, source: "https://aws.amazon.com/ec2/pricing/on-demand/", asOf: "2026-10-01" }], remove: [], note: "test month", actor: "cost.int.test" });
   report = await costReport({ db: database.db }, { period: { from: START * 1000, to: END * 1000 }, filters: {} });
-  lap("report");
 }, 240_000);
 
 afterAll(async () => {

@@ -47,9 +47,9 @@ describe("rollup queries", () => {
       const query = buildRollupQuery(p, metric, { index: 1, count: 4 });
       expect(() => parseLogQL(query)).not.toThrow();
       expect(query).toContain(`__aws_s3_vpc_flow="fl-0a1b"`);
-      expect(query).toMatch(metric === "flows" ? /count_over_time\(.*\[1h\]\)/ : new RegExp(`unwrap c_${metric} \\[1h\\]`));
+      expect(query).toMatch(metric === "flows" ? /count_over_time\(.*\[1h\] offset 1ns\)/ : new RegExp(`unwrap c_${metric} \\[1h\\] offset 1ns`));
     }
-    expect(buildRollupQuery(p, "bytes", { index: 0, count: 1 }, 60)).toMatch(/\[1m\]\)\)$/);
+    expect(buildRollupQuery(p, "bytes", { index: 0, count: 1 }, 60)).toMatch(/\[1m\] offset 1ns\)\)$/);
   });
 
   it("refuse a format without the fields they need", () => {

@@ -8,8 +8,12 @@
  *       | regexp `^\S+ \S+ (?P<c_if>\S+) (?:(?P<c_src_ip>10\.\d+…)|(?P<c_src_24>…)|…) …$`
  *       | c_bytes!="" [| c_if=~".*(?:0|8)"] | unwrap c_bytes [1h]))
  *
- * evaluated at the last nanosecond of every hour with step 1h, so that each window is exactly one
- * hour [H, H+1h) of entries (entries are stamped with the record's start). The regexp is built from
+ * with `offset 1ns`, evaluated at every hour boundary with step 1h: each window (t − 1h − 1ns,
+ * t − 1ns] holds exactly the entries of the hour [t − 1h, t) (entries are stamped with the record's
+ * start). Evaluating at the boundaries keeps Loki's query frontend from moving the steps (it aligns
+ * them to multiples of the step), and the offset keeps entries exactly on a boundary — every
+ * record lambda-promtail stamps with a start on the hour — in their own hour instead of the one
+ * before or, at the ends of the frontend's sub-queries, in neither. The regexp is built from
  * the flow log's format (any custom format with the fields below), keeps what classification needs
  * (the logging interface, both addresses as keys, pkt-srcaddr/pkt-dstaddr, flow-direction,
  * traffic-path, the action) and drops every other field, so series stay few; NODATA and SKIPDATA
@@ -105,13 +109,13 @@ export function buildRollupQuery(plan: RollupQueryPlan, metric: RollupMetric, sh
   const range = rangeSeconds % 3600 === 0 ? `${rangeSeconds / 3600}h` : rangeSeconds % 60 === 0 ? `${rangeSeconds / 60}m` : `${rangeSeconds}s`;
   const inner =
     metric === "flows"
-      ? `count_over_time(${pipeline} [${range}])`
-      : `sum_over_time(${pipeline} | unwrap ${metric === "bytes" ? "c_bytes" : "c_packets"} [${range}])`;
+      ? `count_over_time(${pipeline} [${range}] offset 1ns)`
+      : `sum_over_time(${pipeline} | unwrap ${metric === "bytes" ? "c_bytes" : "c_packets"} [${range}] offset 1ns)`;
   return `sum by (${plan.groupBy.join(", ")}) (${inner})`;
 }
 
 /** Counts every stored line (any status) per flow log and hour: what the rollup saw, to detect late data. */
-export const ENTRY_COUNT_QUERY = `sum by (__aws_s3_vpc_flow) (count_over_time({__aws_log_type="s3_vpc_flow"}[1h]))`;
+export const ENTRY_COUNT_QUERY = `sum by (__aws_s3_vpc_flow) (count_over_time({__aws_log_type="s3_vpc_flow"}[1h] offset 1ns))`;
 
 /** One series of a rollup answer, its labels read as keys. */
 export interface RollupSeriesKey {
@@ -161,7 +165,7 @@ export interface RollupPoint {
   value: number;
 }
 
-/** Reads a matrix answer; `rangeSeconds` is the window of each point (it ends at the point's time). */
+/** Reads a matrix answer; `rangeSeconds` is the window of each point (it ends at the point's time, less the 1 ns offset). */
 export function readRollupAnswer(data: LokiQueryData, rangeSeconds: number): RollupPoint[] {
   if (data.resultType !== "matrix") return [];
   const points: RollupPoint[] = [];

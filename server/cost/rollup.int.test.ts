@@ -35,10 +35,11 @@ afterAll(async () => {
 });
 
 /** Pushes default-format records of flow log `flowLogId`, as lambda-promtail would. */
-async function push(flowLogId: string, records: { eni: string; src: string; dst: string; bytes: number; start: number }[]): Promise<void> {
+async function push(flowLogId: string, records: { eni: string; src: string; dst: string; bytes: number; start: number }[], wholeSeconds = false): Promise<void> {
   const values = records.map((r) => {
     pushed++;
-    return [`${BigInt(r.start) * 1_000_000_000n + BigInt(pushed)}`, `2 ${ACCOUNT} ${r.eni} ${r.src} ${r.dst} 40000 443 6 3 ${r.bytes} ${r.start} ${r.start + 50} ACCEPT OK`];
+    // lambda-promtail stamps entries with the record's start, on the whole second.
+    return [`${BigInt(r.start) * 1_000_000_000n + (wholeSeconds ? 0n : BigInt(pushed))}`, `2 ${ACCOUNT} ${r.eni} ${r.src} ${r.dst} 40000 443 6 3 ${r.bytes} ${r.start} ${r.start + 50} ACCEPT OK`];
   });
   const response = await store.handle(
     new Request("http://store/loki/api/v1/push", {
@@ -148,5 +149,16 @@ describe("hourly rollups", () => {
     // The next cycle finds nothing to backfill and recomputes only the recent hours.
     const next = await runRollupCycle(deps, schedule, now + 300);
     expect(next.backfilled).toEqual([]);
+  });
+
+  it("count a record stamped exactly on the hour in its own hour, and lose none at the edges of Loki's sub-queries", async () => {
+    const flowLog = "fl-0000000000000006";
+    const base = H0 + 40 * HOUR;
+    const starts = [base - 1, base, base + 1, base + 1800, base + HOUR - 1, base + HOUR, base + 2 * HOUR, base + 3 * HOUR - 1];
+    await push(flowLog, starts.map((start, i) => ({ eni: eni(60 + i), src: "10.1.0.6", dst: "10.2.0.1", bytes: 10 ** i, start })), true);
+    await rollupRange({ db: database.db, gate }, { from: base - HOUR, to: base + 3 * HOUR, now: base + 10 * HOUR, deliveryDelaySeconds: 900 });
+    const byHour = new Map<number, number>();
+    for (const r of await storedRows(flowLog)) byHour.set(r.hour.getTime() / 1000, (byHour.get(r.hour.getTime() / 1000) ?? 0) + r.bytes);
+    expect(Object.fromEntries([...byHour].map(([h, b]) => [(h - base) / HOUR, b]))).toEqual({ "-1": 1, 0: 10 + 100 + 1000 + 10_000, 1: 100_000, 2: 1_000_000 + 10_000_000 });
   });
 });

@@ -177,8 +177,8 @@ export async function countEntries(gate: QueryGate, from: number, to: number): P
     const end = Math.min(to, start + MAX_COUNT_SPAN);
     const answer = await gate.queryRange({
       query: ENTRY_COUNT_QUERY,
-      start: BigInt(start + HOUR) * NS - 1n,
-      end: BigInt(end) * NS - 1n,
+      start: BigInt(start + HOUR) * NS,
+      end: BigInt(end) * NS,
       stepMs: HOUR * 1000,
     });
     if (answer.resultType !== "matrix") continue;
@@ -223,8 +223,8 @@ async function queryShard(gate: QueryGate, plan: RollupQueryPlan, from: number, 
     const started = performance.now();
     const answer = await gate.queryRange({
       query: buildRollupQuery(plan, metric, shard, rangeSeconds),
-      start: BigInt(from + rangeSeconds) * NS - 1n,
-      end: BigInt(to) * NS - 1n,
+      start: BigInt(from + rangeSeconds) * NS,
+      end: BigInt(to) * NS,
       stepMs: rangeSeconds * 1000,
     }).finally(() => {
       timing.queryMs += performance.now() - started;
