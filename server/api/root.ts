@@ -1,4 +1,5 @@
 /** The portal's API: one router per domain, assembled here. */
+import { costRouter } from "./routers/cost";
 import { flowsRouter } from "./routers/flows";
 import { healthRouter } from "./routers/health";
 import { inventoryRouter } from "./routers/inventory";
@@ -12,6 +13,7 @@ export const appRouter = router({
   flows: flowsRouter,
   views: viewsRouter,
   investigations: investigationsRouter,
+  cost: costRouter,
 });
 
 export type AppRouter = typeof appRouter;

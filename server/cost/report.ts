@@ -382,9 +382,11 @@ function movers(current: readonly CostLine[], previous: readonly CostLine[]): Mo
   return result.sort((a, b) => Math.abs(b.change) - Math.abs(a.change)).slice(0, 10);
 }
 
-async function coverage(db: Database, period: ReportPeriod): Promise<CostReport["coverage"]> {
-  const rows = await db.costRollupCoverage.findMany({ where: { hour: { gte: new Date(period.from), lt: new Date(period.to) } }, select: { final: true, computedAt: true } });
-  const hours = (period.to - period.from) / HOUR_MS;
+/** Coverage of the period's hours up to now (hours still to come are not missing). */
+async function coverage(db: Database, period: ReportPeriod, now: number): Promise<CostReport["coverage"]> {
+  const to = Math.max(period.from, Math.min(period.to, Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS));
+  const rows = await db.costRollupCoverage.findMany({ where: { hour: { gte: new Date(period.from), lt: new Date(to) } }, select: { final: true, computedAt: true } });
+  const hours = (to - period.from) / HOUR_MS;
   const provisional = rows.filter((r) => !r.final).length;
   const last = rows.reduce<Date | null>((a, r) => (a === null || r.computedAt > a ? r.computedAt : a), null);
   return { hours, rolledUp: rows.length, provisional, missing: hours - rows.length, lastComputedAt: last ? last.toISOString() : null };
@@ -404,7 +406,7 @@ export async function costReport({ db }: ReportDeps, input: { period: ReportPeri
     costLines(db, book, period, filters),
     costLines(db, book, previous, filters),
     costLines(db, book, period, filters, { byDay: true }),
-    coverage(db, period),
+    coverage(db, period, input.now ?? Date.now()),
   ]);
   const accountNames = new Map((await db.awsAccount.findMany({ select: { id: true, name: true } })).map((a) => [a.id, a.name]));
   const sum = (list: readonly CostLine[]) => list.reduce((a, l) => a + l.dollars, 0);
