@@ -6,6 +6,10 @@ import styles from "./AppNav.module.css";
 
 export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/", label: "Overview" },
+  { href: "/explore", label: "Explore" },
+  { href: "/rejected", label: "Rejected" },
+  { href: "/egress", label: "Egress" },
+  { href: "/investigations", label: "Investigations" },
   { href: "/inventory", label: "Inventory" },
 ];
 

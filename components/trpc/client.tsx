@@ -4,7 +4,7 @@
  * e.g. `useQuery(trpc.health.check.queryOptions())`.
  */
 import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchStreamLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import type { AppRouter } from "@/server/api/root";
@@ -23,7 +23,8 @@ function getQueryClient(): QueryClient {
 export function TRPCReactProvider({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc" })] }),
+    // Streamed batches: each answer reaches its component as soon as it is ready (a view's fast panels do not wait for its slow ones).
+    createTRPCClient<AppRouter>({ links: [httpBatchStreamLink({ url: "/api/trpc" })] }),
   );
   return (
     <QueryClientProvider client={queryClient}>

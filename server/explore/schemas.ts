@@ -21,7 +21,7 @@ const endView = z.object({
   address: z.string().nullable(),
   port: z.number().nullable(),
   portName: z.string().nullable(),
-  kind: z.string(),
+  kind: z.enum(["interface", "aws", "known", "internet", "private", "invalid", "none"]),
   label: z.string(),
   service: z.string().nullable(),
   team: z.string().nullable(),

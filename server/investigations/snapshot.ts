@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import { flowFilterSchema } from "../explore/filter";
+import { dimensionSchema } from "../explore/schemas";
 import { requireLogQL } from "../explore/logql-check";
 import { chartGrid, runLogQueries } from "../explore/service";
 import type { QueryGate } from "../loki/gate";
@@ -23,7 +24,7 @@ export const panelViewSchema = z.object({
   roles: z.array(z.enum(["series", "total"])).max(64).optional(),
   /** The Explore filter the panel was built from (to open it again in Explore). */
   filter: flowFilterSchema.optional(),
-  dimension: z.string().max(40).optional(),
+  dimension: dimensionSchema.optional(),
   measure: z.enum(["flows", "bytes", "packets"]).optional(),
   top: z.number().int().min(1).max(50).optional(),
   /** Log panels: the line limit. */

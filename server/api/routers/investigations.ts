@@ -1,7 +1,7 @@
 /** Investigations: list, open, create from a view, edit (with history and version), panels, pins, exports of rules. */
 import { z } from "zod";
 import { AppError } from "../../errors";
-import { dimensionSchema, flowRowSchema } from "../../explore/schemas";
+import { flowRowSchema } from "../../explore/schemas";
 import { type PanelDisplay, displayPanel } from "../../investigations/display";
 import { investigationFacets, presentInvestigation } from "../../investigations/present";
 import { recordNameFor, ruleGroupYaml, ruleQueryOfPanel } from "../../investigations/ruler";
@@ -32,7 +32,7 @@ const panelInput = z
     query: z.string().min(1).max(20_000),
     fromMs: z.number().int().nonnegative(),
     toMs: z.number().int().positive(),
-    view: panelViewSchema.extend({ dimension: dimensionSchema.optional() }).optional(),
+    view: panelViewSchema.optional(),
   })
   .transform(({ fromMs, toMs, ...panel }) => ({ ...panel, from: new Date(fromMs), to: new Date(toMs) }));
 
