@@ -10,6 +10,7 @@ export const NAV_ITEMS: { href: string; label: string }[] = [
   { href: "/rejected", label: "Rejected" },
   { href: "/egress", label: "Egress" },
   { href: "/investigations", label: "Investigations" },
+  { href: "/cost", label: "Cost" },
   { href: "/inventory", label: "Inventory" },
 ];
 

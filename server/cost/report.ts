@@ -88,7 +88,10 @@ export interface Mover {
 
 export interface CostReport {
   period: ReportPeriod;
+  /** What the period is compared with: the period before it, cut to the same length while the period is still running. */
   previousPeriod: ReportPeriod;
+  /** The period has not ended yet. */
+  running: boolean;
   filters: CostFilters;
   totals: { dollars: number; bytes: number; billedBytes: number; previousDollars: number; fixedDollars: number };
   byTeam: BreakdownEntry[];
@@ -269,7 +272,7 @@ const FIXED: Record<string, { path: CostPath; item: "nat_gateway_hour" | "interf
 };
 
 /** NAT gateway, interface endpoint and Transit Gateway attachment hours in the period (per day when asked). */
-async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, filters: CostFilters, byDay: boolean): Promise<CostLine[]> {
+async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, filters: CostFilters, byDay: boolean, now: number): Promise<CostLine[]> {
   if (filters.path && !Object.values(FIXED).some((f) => f.path === filters.path)) return [];
   const interfaces = await db.networkInterface.findMany({
     where: {
@@ -300,7 +303,8 @@ async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, f
     if (filters.team && party.team !== filters.team) continue;
     if (filters.service && party.service !== filters.service) continue;
     const existedFrom = iface.firstSeen.getTime() <= earliest ? -Infinity : iface.firstSeen.getTime();
-    const existedTo = iface.deletedAt?.getTime() ?? Infinity;
+    // Hours to come are not charged yet.
+    const existedTo = Math.min(iface.deletedAt?.getTime() ?? Infinity, now);
     const rate = book.rate(fixed.item, party.region);
     const pieces: { from: number; to: number }[] = [];
     if (byDay) {
@@ -343,10 +347,10 @@ async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, f
 }
 
 /** Every priced line of a period (traffic and fixed charges). */
-export async function costLines(db: Database, book: PriceBook, period: ReportPeriod, filters: CostFilters, options: { byDay?: boolean } = {}): Promise<CostLine[]> {
+export async function costLines(db: Database, book: PriceBook, period: ReportPeriod, filters: CostFilters, options: { byDay?: boolean; now?: number } = {}): Promise<CostLine[]> {
   checkPeriod(period);
   const byDay = options.byDay ?? false;
-  const [traffic, fixed] = await Promise.all([trafficLines(db, book, period, filters, byDay), fixedLines(db, book, period, filters, byDay)]);
+  const [traffic, fixed] = await Promise.all([trafficLines(db, book, period, filters, byDay), fixedLines(db, book, period, filters, byDay, options.now ?? Date.now())]);
   return [...traffic, ...fixed];
 }
 
@@ -400,13 +404,18 @@ export interface ReportDeps {
 export async function costReport({ db }: ReportDeps, input: { period: ReportPeriod; filters: CostFilters; now?: number }): Promise<CostReport> {
   const { period, filters } = input;
   checkPeriod(period);
-  const previous = previousPeriod(period);
+  const now = input.now ?? Date.now();
+  // A period still running is compared with the same length of the period before it.
+  const elapsedTo = Math.min(period.to, Math.ceil(now / HOUR_MS) * HOUR_MS);
+  const fullPrevious = previousPeriod(period);
+  const partial = elapsedTo < period.to && elapsedTo > period.from;
+  const previous = partial ? { from: fullPrevious.from, to: Math.min(fullPrevious.to, fullPrevious.from + (elapsedTo - period.from)) } : fullPrevious;
   const book = new Book(await loadPriceTable({ db }));
   const [lines, previousLines, days, cover] = await Promise.all([
-    costLines(db, book, period, filters),
-    costLines(db, book, previous, filters),
-    costLines(db, book, period, filters, { byDay: true }),
-    coverage(db, period, input.now ?? Date.now()),
+    costLines(db, book, period, filters, { now }),
+    costLines(db, book, previous, filters, { now }),
+    costLines(db, book, period, filters, { byDay: true, now }),
+    coverage(db, period, now),
   ]);
   const accountNames = new Map((await db.awsAccount.findMany({ select: { id: true, name: true } })).map((a) => [a.id, a.name]));
   const sum = (list: readonly CostLine[]) => list.reduce((a, l) => a + l.dollars, 0);
@@ -429,7 +438,9 @@ export async function costReport({ db }: ReportDeps, input: { period: ReportPeri
         "The portal rolls hours up as they pass; for older data run `npx flowlens rollup --from … --to …`.",
     );
   }
-  if (cover.provisional > 0) warnings.push(`${cover.provisional} hours are provisional: their flow logs may still be arriving, and they are recomputed until final.`);
+  if (cover.provisional > 0) {
+    warnings.push(`${cover.provisional === 1 ? "1 hour is" : `${cover.provisional} hours are`} provisional: their flow logs may still be arriving, and ${cover.provisional === 1 ? "it is" : "they are"} recomputed until final.`);
+  }
   const unclassified = lines.filter((l) => l.path === "unclassified").reduce((a, l) => a + l.bytes, 0);
   if (unclassified > 0) warnings.push(`${formatBytes(unclassified)} of traffic could not be priced (interfaces or addresses the inventory does not know): import the inventory for them.`);
   if (book.fallbackRegions.size > 0) {
@@ -439,6 +450,7 @@ export async function costReport({ db }: ReportDeps, input: { period: ReportPeri
   return {
     period,
     previousPeriod: previous,
+    running: partial,
     filters,
     totals: {
       dollars: sum(lines),

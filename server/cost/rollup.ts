@@ -262,7 +262,7 @@ async function queryShards(gate: QueryGate, plan: RollupQueryPlan, from: number,
 }
 
 /** Queries the hours [from, to) of a flow log, splitting the span, then sharding, until each query fits. */
-async function querySpan(gate: QueryGate, plan: RollupQueryPlan, from: number, to: number, onPart: (part: SpanResult, from: number, to: number) => Promise<void>, log?: (line: string) => void): Promise<void> {
+async function querySpan(gate: QueryGate, plan: RollupQueryPlan, from: number, to: number, onPart: (part: SpanResult, from: number, to: number) => Promise<void>): Promise<void> {
   const memory = learned.get(plan.flowLogId) ?? { hours: MAX_HOURS_PER_QUERY, shards: 1 };
   for (let start = from; start < to; ) {
     const hours = Math.max(1, Math.min(memory.hours, (to - start) / HOUR));
@@ -278,7 +278,6 @@ async function querySpan(gate: QueryGate, plan: RollupQueryPlan, from: number, t
     } catch (error) {
       if (!isTooBig(error) || hours <= 1) throw error;
       memory.hours = Math.max(1, Math.floor(hours / 2));
-      log?.(`flow log ${plan.flowLogId}: ${hours} hours from ${new Date(start * 1000).toISOString()} are too much for one query (${(error as Error).message}); trying ${memory.hours}`);
       learned.set(plan.flowLogId, memory);
     }
   }
@@ -588,7 +587,7 @@ async function computeFlowLogHours(
     }
     for (let hour = start; hour < end; hour += HOUR) if (!rows.has(hour)) rows.set(hour, []);
     await onHours({ rows, queries, shards: part.shards, refinedHours: churnHours.size }, start, end);
-  }, deps.log);
+  });
 }
 
 /** Flow logs and their query plans; formats that lack a needed field are reported, not queried. */

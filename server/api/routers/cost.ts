@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { env } from "../../env";
 import { AppError } from "../../errors";
-import { PRICE_ITEM_NAMES } from "../../cost/prices";
+import { PRICE_ITEMS, PRICE_ITEM_NAMES } from "../../cost/prices";
 import { changePrices, listPrices, priceHistory } from "../../cost/price-service";
 import { costReport } from "../../cost/report";
 import { type RollupSummary, rollupRange } from "../../cost/rollup";
@@ -38,6 +38,7 @@ const savingVpc = z.object({
 export const reportOutput = z.object({
   period,
   previousPeriod: period,
+  running: z.boolean(),
   filters: z.object({ team: z.string().optional(), service: z.string().optional(), accountId: z.string().optional(), path: z.string().optional() }),
   totals: z.object({ dollars: z.number(), bytes: z.number(), billedBytes: z.number(), previousDollars: z.number(), fixedDollars: z.number() }),
   byTeam: z.array(breakdownEntry),
@@ -114,6 +115,10 @@ export const costRouter = router({
     .query(({ ctx, input }) => costReport({ db: ctx.db }, { period: { from: input.from, to: input.to }, filters: input.filters })),
 
   prices: publicProcedure.output(z.array(storedPrice)).query(({ ctx }) => listPrices({ db: ctx.db })),
+
+  priceItems: publicProcedure
+    .output(z.array(z.object({ item: z.string(), label: z.string(), unit: z.string(), tiered: z.boolean() })))
+    .query(() => PRICE_ITEM_NAMES.map((item) => ({ item, ...PRICE_ITEMS[item] }))),
 
   priceHistory: publicProcedure
     .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
