@@ -9,7 +9,7 @@ import type { Endpoint } from "../enrichment/lookup";
 import { parseCidr } from "../enrichment/ip";
 import { AppError } from "../errors";
 import { type FlowCondition, type FlowMeasure } from "./builder";
-import { type FlowFilter, withFilterValue } from "./filter";
+import { type FilterField, type FlowFilter, withFilterValue } from "./filter";
 import { addressNamer, interfaceService, portLabel } from "./naming";
 import {
   type ChartDimension,
@@ -72,7 +72,9 @@ async function addressRows(ctx: FlowContext, values: { labels: Record<string, st
     const address = v.labels[label] as string;
     const endpoint = namer(address);
     const name = endpointLabel(endpoint);
-    return { key: address, label: name === address ? address : `${name} · ${address}`, value: v.value, detail: { address, name, ...endpointDetail(endpoint) } };
+    // internet addresses have no other name: the address is the label, "internet" its kind
+    const shown = name === address || endpoint.kind === "internet" ? address : `${name} · ${address}`;
+    return { key: address, label: shown, value: v.value, detail: { address, name, ...endpointDetail(endpoint) } };
   });
 }
 
@@ -155,6 +157,23 @@ const instant = (ctx: FlowContext, measure: FlowMeasure, by: string[], topk?: nu
   topk,
 });
 
+/**
+ * The Explore filter showing what a view panel shows: the person's filter plus the view's own
+ * conditions written as filter values (a field the person already keeps values of is left as it is,
+ * so the link may show a little more than the panel).
+ */
+export function withViewValues(filter: FlowFilter, additions: Partial<Record<FilterField, { in?: string[]; out?: string[] }>>): FlowFilter {
+  const out: FlowFilter = { ...filter };
+  for (const [field, add] of Object.entries(additions) as [FilterField, { in?: string[]; out?: string[] }][]) {
+    const current = out[field] ?? { in: [], out: [] };
+    out[field] = {
+      in: current.in.length > 0 ? current.in : [...(add.in ?? [])],
+      out: [...new Set([...current.out, ...(add.out ?? [])])],
+    };
+  }
+  return out;
+}
+
 export interface ViewInput {
   filter: FlowFilter;
   range: TimeRangeMs;
@@ -176,8 +195,9 @@ async function internalSpace(ctx: FlowContext): Promise<string[]> {
   return [...PRIVATE_RANGES, ...cidrs.filter((c) => !isWithinPrivate(c))];
 }
 
-export async function rejectedOverTime(deps: ExploreDeps, input: ViewInput & { by: ChartDimension }): Promise<ChartResult> {
-  return queryFlowChart(deps, { filter: rejectedFilter(input.filter), range: input.range, measure: "flows", dimension: input.by, top: input.top });
+export async function rejectedOverTime(deps: ExploreDeps, input: ViewInput & { by: ChartDimension }): Promise<ChartResult & { explore: FlowFilter }> {
+  const filter = rejectedFilter(input.filter);
+  return { ...(await queryFlowChart(deps, { filter, range: input.range, measure: "flows", dimension: input.by, top: input.top })), explore: filter };
 }
 
 export interface RejectedSummary {
@@ -188,6 +208,7 @@ export interface RejectedSummary {
   targetedServices: TopList;
   queries: PanelQueries;
   notes: string[];
+  explore: FlowFilter;
 }
 
 export async function rejectedSummary(deps: ExploreDeps, input: ViewInput): Promise<RejectedSummary> {
@@ -213,14 +234,18 @@ export async function rejectedSummary(deps: ExploreDeps, input: ViewInput): Prom
     targetedServices: serviceList(ctx, services.values, services.exact, totals.total, input.top, "service"),
     queries: { total: totals.queries, topSources: sourcesPlan.queries, targetedPorts: portsPlan.queries, targetedServices: services.queries },
     notes: [...new Set([...totals.notes, ...services.notes])],
+    explore: filter,
   };
 }
 
 export interface InternalRejectRow {
   source: string;
   sourceTeam: string | null;
+  /** The service name when the source is an interface with a service (for links to Explore). */
+  sourceService: string | null;
   destination: string;
   destinationTeam: string | null;
+  destinationService: string | null;
   port: string;
   count: number;
   /** How many address combinations the row adds up. */
@@ -234,13 +259,16 @@ export interface InternalRejects {
   exact: boolean;
   queries: string[];
   notes: string[];
+  explore: FlowFilter;
 }
 
 /** Rejects whose source is inside the organisation (a service blocked from a dependency), by source, destination and port. */
 export async function rejectedInternal(deps: ExploreDeps, input: ViewInput): Promise<InternalRejects> {
   const ctx = await flowContext(deps, input.range);
   const filter = rejectedFilter(input.filter);
-  const internal: FlowCondition = { kind: "address", field: "srcaddr", values: await internalSpace(ctx), negate: false, origin: "view" };
+  const space = await internalSpace(ctx);
+  const internal: FlowCondition = { kind: "address", field: "srcaddr", values: space, negate: false, origin: "view" };
+  const explore = withViewValues(filter, { src: { in: space } });
   const by = ["srcaddr", "dstaddr", "dstport", "interface_id"];
   const plan = await planFlowQueries(ctx, filter, instant(ctx, "flows", by), [internal]);
   try {
@@ -251,6 +279,7 @@ export async function rejectedInternal(deps: ExploreDeps, input: ViewInput): Pro
       exact: true,
       queries: plan.queries,
       notes: plan.notes,
+      explore,
     };
   } catch (error) {
     if (!(error instanceof AppError && error.code === "LIMIT_EXCEEDED")) throw error;
@@ -262,6 +291,7 @@ export async function rejectedInternal(deps: ExploreDeps, input: ViewInput): Pro
       exact: false,
       queries: [...plan.queries, ...topPlan.queries, ...totals.queries],
       notes: ["Too many internal reject combinations for one Loki answer: the 200 largest address combinations are listed one by one; the total counts them all."],
+      explore,
     };
   }
 }
@@ -281,15 +311,26 @@ async function internalRejectRows(ctx: FlowContext, combos: { labels: Record<str
     const own = combo.labels.interface_id ? ctx.lookup.interface(combo.labels.interface_id) : undefined;
     const vpcId = own?.endpoint.vpcId ?? null;
     const name = (address: string | undefined) => {
-      if (!address) return { label: "-", team: null as string | null };
+      if (!address) return { label: "-", team: null as string | null, service: null as string | null };
       const endpoint = namer(address, vpcId);
       const label = endpointLabel(endpoint);
-      return { label: endpoint.kind === "interface" ? label : `${label} (${address})`, team: endpoint.kind === "interface" ? endpoint.team : null };
+      if (endpoint.kind === "interface") return { label, team: endpoint.team, service: endpoint.service };
+      return { label: `${label} (${address})`, team: null, service: null };
     };
     const src = name(combo.labels.srcaddr);
     const dst = name(combo.labels.dstaddr);
     const port = portLabel(combo.labels.dstport).label;
-    const row: InternalRejectRow = { source: src.label, sourceTeam: src.team, destination: dst.label, destinationTeam: dst.team, port, count: combo.value, combinations: 1 };
+    const row: InternalRejectRow = {
+      source: src.label,
+      sourceTeam: src.team,
+      sourceService: src.service,
+      destination: dst.label,
+      destinationTeam: dst.team,
+      destinationService: dst.service,
+      port,
+      count: combo.value,
+      combinations: 1,
+    };
     if (!group) {
       list.push({ ...row, source: `${src.label} · ${combo.labels.srcaddr}`, destination: `${dst.label} · ${combo.labels.dstaddr}` });
       continue;
@@ -312,13 +353,15 @@ export interface InternetScans {
   distinctSources: number | null;
   queries: string[];
   notes: string[];
+  explore: FlowFilter;
 }
 
 /** Rejects whose source is on the internet: scans and probes. */
 export async function rejectedScans(deps: ExploreDeps, input: ViewInput): Promise<InternetScans> {
   const ctx = await flowContext(deps, input.range);
   const filter = rejectedFilter(input.filter);
-  const external: FlowCondition = { kind: "address", field: "srcaddr", values: await internalSpace(ctx), negate: true, origin: "view" };
+  const space = await internalSpace(ctx);
+  const external: FlowCondition = { kind: "address", field: "srcaddr", values: space, negate: true, origin: "view" };
   const [sourcesPlan, portsPlan, distinctPlan] = await Promise.all([
     planFlowQueries(ctx, filter, instant(ctx, "flows", ["srcaddr"], input.top), [external]),
     planFlowQueries(ctx, filter, instant(ctx, "flows", ["dstport"], input.top), [external]),
@@ -342,6 +385,7 @@ export async function rejectedScans(deps: ExploreDeps, input: ViewInput): Promis
     distinctSources: distinct ? (distinct[0]?.value ?? 0) : null,
     queries: [...totals.queries, ...sourcesPlan.queries, ...portsPlan.queries, ...distinctQueries],
     notes: totals.notes,
+    explore: withViewValues(filter, { src: { out: space } }),
   };
 }
 
@@ -353,7 +397,7 @@ export interface SankeyData {
 }
 
 /** The conditions that make a flow record "bytes out", and that definition in words. */
-export async function egressConditions(ctx: FlowContext): Promise<{ conditions: FlowCondition[]; definition: string; notes: string[] }> {
+export async function egressConditions(ctx: FlowContext): Promise<{ conditions: FlowCondition[]; definition: string; notes: string[]; additions: Partial<Record<FilterField, { in?: string[]; out?: string[] }>> }> {
   const cidrs = await vpcCidrs(ctx);
   const notes: string[] = [];
   const inside = cidrs.length > 0 ? cidrs : PRIVATE_RANGES;
@@ -368,18 +412,18 @@ export async function egressConditions(ctx: FlowContext): Promise<{ conditions: 
   const definition =
     `Bytes out: flow records whose destination is outside the organisation's VPCs (${cidrs.length > 0 ? `${cidrs.length} CIDRs from the inventory` : "private ranges"}), ` +
     `counted once, on the interface that sent them: records of NAT gateway and transit gateway interfaces (${hops.length} in the range) are left out, as they log the same bytes again.`;
-  return { conditions, definition, notes };
+  return { conditions, definition, notes, additions: { dst: { out: inside }, ...(hops.length > 0 ? { interface: { out: hops } } : {}) } };
 }
 
-export async function egressOverTime(deps: ExploreDeps, input: ViewInput & { by: ChartDimension }): Promise<ChartResult & { definition: string }> {
+export async function egressOverTime(deps: ExploreDeps, input: ViewInput & { by: ChartDimension }): Promise<ChartResult & { definition: string; explore: FlowFilter }> {
   const ctx = await flowContext(deps, input.range);
-  const { conditions, definition, notes } = await egressConditions(ctx);
+  const { conditions, definition, notes, additions } = await egressConditions(ctx);
   const chart = await queryFlowChart(deps, { filter: input.filter, range: input.range, measure: "bytes", dimension: input.by, top: input.top, extra: conditions, ctx });
-  return { ...chart, definition, notes: [...new Set([...notes, ...chart.notes])] };
+  return { ...chart, definition, notes: [...new Set([...notes, ...chart.notes])], explore: withViewValues(input.filter, additions) };
 }
 
 /** How many destination addresses are named (by the top list, the name grouping and the Sankey). */
-export const NAMED_DESTINATIONS = 50;
+export const NAMED_DESTINATIONS = 100;
 
 export interface EgressBreakdown {
   /** Bytes out in the range. */
@@ -393,11 +437,12 @@ export interface EgressBreakdown {
   sankey: SankeyData;
   queries: PanelQueries;
   notes: string[];
+  explore: FlowFilter;
 }
 
 export async function egressBreakdown(deps: ExploreDeps, input: ViewInput): Promise<EgressBreakdown> {
   const ctx = await flowContext(deps, input.range);
-  const { conditions, definition, notes } = await egressConditions(ctx);
+  const { conditions, definition, notes, additions } = await egressConditions(ctx);
   const named = Math.max(NAMED_DESTINATIONS, input.top);
   const destinationPlan = await planFlowQueries(ctx, input.filter, instant(ctx, "bytes", ["dstaddr"], named), conditions);
   const [interfaces, destinations] = await Promise.all([
@@ -465,6 +510,7 @@ export async function egressBreakdown(deps: ExploreDeps, input: ViewInput): Prom
     sankey,
     queries,
     notes: [...new Set([...notes, ...destinationPlan.notes])],
+    explore: withViewValues(input.filter, additions),
   };
 }
 

@@ -10,12 +10,12 @@ const viewInput = z.object({ filter: flowFilterSchema, range: timeRangeInput, to
 export const viewsRouter = router({
   rejectedOverTime: publicProcedure
     .input(viewInput.extend({ by: z.enum(["vpc", "account", "service", "dstPort", "source"]) }))
-    .output(chartResultSchema)
+    .output(chartResultSchema.extend({ explore: flowFilterSchema }))
     .query(({ ctx, input }) => rejectedOverTime(ctx, input)),
 
   rejectedSummary: publicProcedure
     .input(viewInput)
-    .output(z.object({ total: z.number(), topSources: topListSchema, targetedPorts: topListSchema, targetedServices: topListSchema, queries: panelQueriesSchema, notes: z.array(z.string()) }))
+    .output(z.object({ total: z.number(), topSources: topListSchema, targetedPorts: topListSchema, targetedServices: topListSchema, queries: panelQueriesSchema, notes: z.array(z.string()), explore: flowFilterSchema }))
     .query(({ ctx, input }) => rejectedSummary(ctx, input)),
 
   rejectedInternal: publicProcedure
@@ -26,8 +26,10 @@ export const viewsRouter = router({
           z.object({
             source: z.string(),
             sourceTeam: z.string().nullable(),
+            sourceService: z.string().nullable(),
             destination: z.string(),
             destinationTeam: z.string().nullable(),
+            destinationService: z.string().nullable(),
             port: z.string(),
             count: z.number(),
             combinations: z.number(),
@@ -37,18 +39,19 @@ export const viewsRouter = router({
         exact: z.boolean(),
         queries: z.array(z.string()),
         notes: z.array(z.string()),
+        explore: flowFilterSchema,
       }),
     )
     .query(({ ctx, input }) => rejectedInternal(ctx, input)),
 
   rejectedScans: publicProcedure
     .input(viewInput)
-    .output(z.object({ sources: topListSchema, ports: topListSchema, total: z.number(), distinctSources: z.number().nullable(), queries: z.array(z.string()), notes: z.array(z.string()) }))
+    .output(z.object({ sources: topListSchema, ports: topListSchema, total: z.number(), distinctSources: z.number().nullable(), queries: z.array(z.string()), notes: z.array(z.string()), explore: flowFilterSchema }))
     .query(({ ctx, input }) => rejectedScans(ctx, input)),
 
   egressOverTime: publicProcedure
     .input(viewInput.extend({ by: dimensionSchema }))
-    .output(chartResultSchema.extend({ definition: z.string() }))
+    .output(chartResultSchema.extend({ definition: z.string(), explore: flowFilterSchema }))
     .query(({ ctx, input }) => egressOverTime(ctx, input)),
 
   egressBreakdown: publicProcedure
@@ -67,6 +70,7 @@ export const viewsRouter = router({
         }),
         queries: panelQueriesSchema,
         notes: z.array(z.string()),
+        explore: flowFilterSchema,
       }),
     )
     .query(({ ctx, input }) => egressBreakdown(ctx, input)),
