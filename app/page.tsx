@@ -1,4 +1,5 @@
 import { HealthPanel } from "@/components/HealthPanel";
+import { ViewLinks } from "@/components/views/ViewLinks";
 import { HydrateClient, getQueryClient, trpc } from "@/components/trpc/server";
 
 export const dynamic = "force-dynamic";
@@ -14,6 +15,7 @@ export default async function OverviewPage() {
           investigations and AWS inventory in PostgreSQL.
         </p>
         <div className="grid grid-2">
+          <ViewLinks />
           <HealthPanel />
         </div>
       </main>

@@ -65,6 +65,21 @@ describe("LogQL → filter → LogQL", () => {
   });
 });
 
+describe("queries of one format group", () => {
+  it("read back without the group's own flow log selection, so the builder runs every group again", () => {
+    const registry = new FlowFormatRegistry([{ flowLogId: "fl-0a", format: V5, source: "configured" }]);
+    const mixed = formatGroupsOf(registry);
+    const plan = buildFlowQueries({ conditions: compileFilter({ action: { in: ["REJECT"], out: [] } }), groups: mixed, output: { kind: "logs" } });
+    expect(plan.queries).toHaveLength(2);
+    for (const query of plan.queries) {
+      expect(filterFromLogQL(query, [DEFAULT_FLOW_FORMAT, V5], mixed)).toMatchObject({ ok: true, filter: { action: { in: ["REJECT"], out: [] } } });
+    }
+    // a flow log filter that is not a group's selection stays
+    const own = filterFromLogQL('{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow="fl-0b"}', [DEFAULT_FLOW_FORMAT, V5], mixed);
+    expect(own).toMatchObject({ ok: true, filter: { flowLog: { in: ["fl-0b"], out: [] } } });
+  });
+});
+
 describe("queries the builder cannot show", () => {
   it.each([
     ['sum(count_over_time({__aws_log_type="s3_vpc_flow"}[5m]))', "It is a metric query"],

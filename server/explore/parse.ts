@@ -11,7 +11,7 @@ import { LogQLParseError, parseLogQL } from "../logql/parser";
 import type { LabelMatcher } from "../logql/source";
 import { DEFAULT_FLOW_FORMAT, type FlowFormat } from "../flows/format";
 import { flowPattern } from "../flows/pattern";
-import { FLOW_LOG_LABEL, LOG_TYPE_LABEL, LOG_TYPE_VALUE, OWNER_LABEL } from "./builder";
+import { FLOW_LOG_LABEL, type FormatGroup, LOG_TYPE_LABEL, LOG_TYPE_VALUE, OWNER_LABEL } from "./builder";
 import { type FilterField, type FlowFilter, addressValueKind } from "./filter";
 
 export type ParsedFilter = { ok: true; filter: FlowFilter; format: FlowFormat | null } | { ok: false; reason: string };
@@ -231,7 +231,22 @@ function readPattern(pattern: string, formats: readonly FlowFormat[]): { capture
  * The filter a log query stands for, or why the builder cannot show it. `formats`: the formats
  * the pattern may have been generated from (the registry's, the default included).
  */
-export function filterFromLogQL(text: string, formats: readonly FlowFormat[] = [DEFAULT_FLOW_FORMAT]): ParsedFilter {
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((v) => b.includes(v));
+
+/**
+ * Whether the flow-log values are just the builder's selection of the format group the pattern
+ * belongs to (`=~` its flow logs, or for the default group `!~` every other group's): the builder
+ * adds that selection itself, so it is not part of the person's filter.
+ */
+function isGroupSelection(values: { in: string[]; out: string[] }, format: FlowFormat, groups: readonly FormatGroup[]): boolean {
+  const group = groups.find((g) => g.format.header === format.header);
+  if (!group || groups.length < 2) return false;
+  if (!group.isDefault) return values.out.length === 0 && sameSet(values.in, group.flowLogIds);
+  const others = groups.filter((g) => g !== group).flatMap((g) => g.flowLogIds);
+  return values.in.length === 0 && sameSet(values.out, others);
+}
+
+export function filterFromLogQL(text: string, formats: readonly FlowFormat[] = [DEFAULT_FLOW_FORMAT], groups: readonly FormatGroup[] = []): ParsedFilter {
   let expr;
   try {
     expr = parseLogQL(text);
@@ -280,6 +295,7 @@ export function filterFromLogQL(text: string, formats: readonly FlowFormat[] = [
     if (kept.length > 1) throw new Unsupported("several line filters that must all match (the builder keeps lines with any of its texts)");
     const freeText = kept[0] ?? [];
     if (freeText.length > 0 || texts.out.length > 0) out.filter.text = { in: freeText, out: texts.out };
+    if (format && out.filter.flowLog && isGroupSelection(out.filter.flowLog, format, groups)) delete out.filter.flowLog;
     return { ok: true, filter: out.filter, format };
   } catch (error) {
     if (error instanceof Unsupported) return { ok: false, reason: `The builder cannot show this query: ${error.message}. Keep editing it as LogQL.` };

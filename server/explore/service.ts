@@ -427,7 +427,7 @@ export async function explainFlowFilter(deps: ExploreDeps, input: { filter: Flow
 export async function filterOfLogQL(deps: ExploreDeps, query: string): Promise<ParsedFilter> {
   const registry = await loadFlowFormatRegistry(deps.db);
   const formats = [registry.fallback, ...registry.entries().map((e) => e.format)];
-  return filterFromLogQL(query, formats);
+  return filterFromLogQL(query, formats, formatGroupsOf(registry));
 }
 
 /** Every field of one flow, decoded, and both ends as the inventory knows them at the flow's time. */
