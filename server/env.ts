@@ -152,7 +152,7 @@ const schema = z
     FLOWLENS_ROLLUP_DELIVERY_DELAY: z.preprocess(emptyAsUndefined, durationOrOff("15m").default(15 * 60_000)),
     FLOWLENS_ROLLUP_INTERVAL: z.preprocess(emptyAsUndefined, durationOrOff("5m").default(5 * 60_000)),
     FLOWLENS_ROLLUP_BACKFILL: z.preprocess(emptyAsUndefined, durationOrOff("31d").default(31 * 86_400_000)),
-    FLOWLENS_ROLLUP_LATE_WINDOW: z.preprocess(emptyAsUndefined, durationOrOff("48h").default(48 * 3_600_000)),
+    FLOWLENS_ROLLUP_LATE_WINDOW: z.preprocess(emptyAsUndefined, durationOrOff("6h").default(6 * 3_600_000)),
   })
   .superRefine((env, ctx) => {
     if ((env.LOKI_USERNAME === undefined) !== (env.LOKI_PASSWORD === undefined)) {

@@ -146,9 +146,16 @@ describe("hourly rollups", () => {
     expect((await storedRows(flowLog)).map((r) => r.bytes)).toEqual([42]);
     const covered = await database.db.costRollupCoverage.count({ where: { hour: { gte: new Date((now - 2 * 86_400 - HOUR) * 1000), lt: new Date((now + HOUR) * 1000) } } });
     expect(covered).toBeGreaterThanOrEqual(48);
-    // The next cycle finds nothing to backfill and recomputes only the recent hours.
+    // The next cycle finds nothing to backfill and recomputes only the recent hours …
     const next = await runRollupCycle(deps, schedule, now + 300);
     expect(next.backfilled).toEqual([]);
+    expect(next.rechecked.reduce((a, s) => a + s.lateData, 0)).toBe(0);
+    // … but lines that arrive, soon after the backfill, for an hour older than the late window
+    // (a backfill that ran while the files were still being loaded) are picked up.
+    await push(flowLog, [{ eni: eni(5), src: "10.1.0.5", dst: "10.2.0.1", bytes: 8, start: H0 + 20 * HOUR + 900 }]);
+    const after = await runRollupCycle(deps, schedule, now + 600);
+    expect(after.rechecked.reduce((a, s) => a + s.lateData, 0)).toBe(1);
+    expect((await storedRows(flowLog)).map((r) => r.bytes)).toEqual([50]);
   });
 
   it("count a record stamped exactly on the hour in its own hour, and lose none at the edges of Loki's sub-queries", async () => {

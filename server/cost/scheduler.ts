@@ -5,7 +5,9 @@
  *    existing Loki, or after downtime), oldest first, a day at a time;
  * 2. rolls up the last FLOWLENS_ROLLUP_LATE_WINDOW again: the current and provisional hours are
  *    recomputed, final hours only when the log backend now holds a different number of lines for
- *    them (late data); hours become final FLOWLENS_ROLLUP_DELIVERY_DELAY after they end.
+ *    them (late data); hours become final FLOWLENS_ROLLUP_DELIVERY_DELAY after they end;
+ * 3. checks again, for half an hour, older hours computed recently (a backfill that ran while
+ *    their flow logs were still being loaded, e.g. by `npm run demo`).
  *
  * Single-flight across processes (several portal replicas, `flowlens rollup` by hand): a cycle runs
  * only while holding a PostgreSQL advisory lock; a process that cannot take it skips the cycle.
@@ -64,6 +66,8 @@ export interface RollupCycleResult {
   /** false: another process was rolling up. */
   ran: boolean;
   backfilled: RollupSummary[];
+  /** Older hours computed in the last half hour, checked again for late lines. */
+  rechecked: RollupSummary[];
   recent: RollupSummary | null;
 }
 
@@ -82,12 +86,40 @@ async function uncoveredSpans(db: Database, from: number, to: number): Promise<{
   return spans;
 }
 
+/** How long older hours computed by a cycle are checked again for lines that arrived after them. */
+export const RECHECK_SECONDS = 30 * 60;
+
+/** Spans of hours before `before` (Unix seconds) whose rollup was computed in [sinceMs, untilMs) (wall clock). */
+async function recentlyComputedSpans(db: Database, before: number, sinceMs: number, untilMs: number): Promise<{ from: number; to: number }[]> {
+  const rows = await db.costRollupHour.findMany({
+    where: { hour: { lt: new Date(before * 1000) }, computedAt: { gte: new Date(sinceMs), lt: new Date(untilMs) } },
+    select: { hour: true },
+    distinct: ["hour"],
+    orderBy: { hour: "asc" },
+  });
+  const spans: { from: number; to: number }[] = [];
+  for (const { hour } of rows) {
+    const h = hour.getTime() / 1000;
+    const last = spans[spans.length - 1];
+    if (last && last.to === h && last.to - last.from < 24 * HOUR) last.to = h + HOUR;
+    else spans.push({ from: h, to: h + HOUR });
+  }
+  return spans;
+}
+
 /** One cycle (see the file comment). `now` in Unix seconds. */
 export async function runRollupCycle(deps: RollupCycleDeps, schedule: RollupSchedule, now = Math.floor(Date.now() / 1000)): Promise<RollupCycleResult> {
+  const cycleStartedMs = Date.now();
   const result = await withAdvisoryLock(deps.connectionString, ROLLUP_LOCK_KEY, async () => {
     const currentHourEnd = floorHour(now) + HOUR;
     const recentFrom = floorHour(now - schedule.lateWindowSeconds);
     const backfilled: RollupSummary[] = [];
+    const rechecked: RollupSummary[] = [];
+    for (const span of await recentlyComputedSpans(deps.db, recentFrom, cycleStartedMs - RECHECK_SECONDS * 1000, cycleStartedMs)) {
+      const summary = await rollupRange(deps, { ...span, now, deliveryDelaySeconds: schedule.deliveryDelaySeconds });
+      rechecked.push(summary);
+      if (summary.lateData > 0) deps.log?.(`cost rollup: ${describeSpan(span)}: lines arrived after the rollup in ${summary.lateData} flow log hours, recomputed`);
+    }
     if (schedule.backfillSeconds > 0) {
       for (const span of await uncoveredSpans(deps.db, floorHour(now - schedule.backfillSeconds), recentFrom)) {
         const summary = await rollupRange(deps, { ...span, now, deliveryDelaySeconds: schedule.deliveryDelaySeconds });
@@ -97,9 +129,9 @@ export async function runRollupCycle(deps: RollupCycleDeps, schedule: RollupSche
     }
     const recent = await rollupRange(deps, { from: recentFrom, to: currentHourEnd, now, deliveryDelaySeconds: schedule.deliveryDelaySeconds });
     if (recent.lateData > 0) deps.log?.(`cost rollup: late flow logs in ${recent.lateData} final hours of the last ${schedule.lateWindowSeconds / 3600} h, recomputed`);
-    return { ran: true, backfilled, recent };
+    return { ran: true, backfilled, rechecked, recent };
   });
-  return result ?? { ran: false, backfilled: [], recent: null };
+  return result ?? { ran: false, backfilled: [], rechecked: [], recent: null };
 }
 
 function describeSpan(span: { from: number; to: number }): string {
