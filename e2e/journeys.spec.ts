@@ -127,6 +127,20 @@ test("Explore: charts split by a dimension, zoom, and LogQL checked by the serve
   await expect(legend).toContainText("ledger");
   await keepScreenshot(page, "explore-chart");
 
+  // Zoom by brushing: drag across the middle of the chart; the URL gets the narrower absolute range.
+  const area = page.locator(".recharts-surface").first();
+  const box = await area.boundingBox();
+  if (!box) throw new Error("the chart has no box");
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).not.toHaveURL(new RegExp(`from=${from}&`));
+  const zoomed = new URL(page.url());
+  const width = Number(zoomed.searchParams.get("to")) - Number(zoomed.searchParams.get("from"));
+  expect(width).toBeGreaterThan(0);
+  expect(width).toBeLessThan((to - from) / 2);
+
   await page.goto(`/explore?from=${from}&to=${to}&action=REJECT`);
   await expect(page.getByTestId("flow-row").first()).toBeVisible();
   await page.getByRole("button", { name: "LogQL", exact: true }).click();
@@ -145,6 +159,31 @@ test("Explore: charts split by a dimension, zoom, and LogQL checked by the serve
   await page.getByRole("button", { name: "Run query" }).click();
   await expect(page.getByTestId("chart-legend")).toContainText("__aws_s3_vpc_flow=");
   await keepScreenshot(page, "explore-metric");
+});
+
+test("Explore pages past Loki's line limit and scrolls 10,000+ rows, keeping only the visible ones in the page", async ({ page }) => {
+  await page.goto(`/explore?from=${org.startMs}&to=${org.endMs}&limit=4000`);
+  const count = page.getByTestId("result-count");
+  await expect(count).toHaveText("4,000 flow records (more in the range)", { timeout: 30_000 });
+  for (const total of ["8,000", "12,000"]) {
+    await page.getByTestId("load-more").click();
+    await expect(count).toHaveText(`${total} flow records (more in the range)`, { timeout: 30_000 });
+  }
+  const table = page.getByTestId("flow-table");
+  await expect(table).toHaveAttribute("aria-rowcount", "12000");
+  expect(await page.getByTestId("flow-row").count()).toBeLessThan(100);
+  // newest first across a page boundary: row 4,001 (the second page's first) is not newer than row 4,000
+  const rows = await page.evaluate(async () => {
+    const scrollArea = document.querySelector('[data-testid="flow-table"]')?.children[1] as HTMLElement | undefined;
+    if (!scrollArea) return [];
+    scrollArea.scrollTop = 46 * 3995;
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    return [...document.querySelectorAll('[data-testid="flow-row"]')].map((r) => [Number(r.getAttribute("aria-rowindex")), r.textContent?.slice(0, 19) ?? ""] as const);
+  });
+  const time = new Map(rows);
+  expect(time.has(4000) && time.has(4001)).toBe(true);
+  expect((time.get(4000) ?? "") >= (time.get(4001) ?? "")).toBe(true);
+  await keepScreenshot(page, "explore-12000-rows");
 });
 
 test("Rejected traffic shows the blocked dependency apart from the internet scan", async ({ page }) => {

@@ -155,7 +155,8 @@ export async function queryFlowLines(deps: ExploreDeps, input: { source: FlowSou
   const startNs = msToNs(input.range.fromMs);
   const endNs = input.cursor ? BigInt(input.cursor.endNs) + 1n : msToNs(input.range.toMs);
   const seen = new Set(input.cursor?.seen ?? []);
-  const { entries, full } = await runLogQueries(deps.gate, queries, { startNs, endNs }, limit);
+  // The rows already shown at the boundary instant come back again: ask for that many more.
+  const { entries, full } = await runLogQueries(deps.gate, queries, { startNs, endNs }, Math.min(MAX_PAGE_LINES, limit + seen.size));
   const fresh = entries.filter((e) => !seen.has(rowId(e.tsNs.toString(), e.labels, e.line)));
   const page = fresh.slice(0, limit);
   const rows = flowRows(page, ctx.registry, ctx.lookup);
