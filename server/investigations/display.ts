@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import type { FlowMeasure } from "../explore/builder";
-import { GROUP_LABEL } from "../explore/builder";
+import { FLOW_LOG_LABEL, GROUP_LABEL } from "../explore/builder";
 import { type FlowRow, flowRows, mergeStreams } from "../explore/rows";
 import { type ChartDimension, CHART_DIMENSIONS, type ExploreDeps, type FlowContext, dimensionNamer, flowContext } from "../explore/service";
 import { type ChartSeries, chartTotal, nameSeries, onGrid, stepGrid, sumByLabels, topWithOther, withOtherFromTotal } from "../explore/series";
@@ -35,6 +35,18 @@ const storedSnapshotSchema = z.object({
   startMs: z.number().optional(),
   endMs: z.number().optional(),
 });
+
+/** Labels of metric answers that the portal can name, and how. */
+const NAMED_LABELS: Readonly<Record<string, ChartDimension>> = {
+  srcaddr: "source",
+  dstaddr: "destination",
+  dstport: "dstPort",
+  interface_id: "service",
+  __aws_s3_vpc_flow_owner: "account",
+  __aws_s3_vpc_flow: "vpc",
+  protocol: "protocol",
+  action: "action",
+};
 
 function asDimension(value: string | undefined): ChartDimension | undefined {
   return (CHART_DIMENSIONS as readonly string[]).includes(value ?? "") ? (value as ChartDimension) : undefined;
@@ -68,10 +80,20 @@ async function chartOf(ctx: FlowContext, snapshot: PanelSnapshot, view: PanelVie
     } else shaped = topWithOther(named, top);
     return { timestamps, stepMs, series: shaped, total: chartTotal(shaped), measure: view.measure ?? null, dimension };
   }
+  // A metric query's own series stay apart (they need not add up); a single well-known label gets
+  // its name (`ledger · 10.0.0.5`, `5432 (postgresql)`, the account's or VPC's name).
+  const names = new Map<string, (labels: Record<string, string>) => { key: string; label: string }>();
+  for (const [label, dim] of Object.entries(NAMED_LABELS)) names.set(label, await dimensionNamer(ctx, dim, series));
   const shown = nameSeries(series, (labels) => {
-    const text = Object.entries(labels)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join(", ");
+    const entries = Object.entries(labels);
+    const text = entries.map(([k, v]) => `${k}="${v}"`).join(", ");
+    const only = entries.length === 1 ? entries[0] : undefined;
+    const namer = only ? names.get(only[0]) : undefined;
+    if (only && namer) {
+      const named = namer(labels).label;
+      const label = only[0] === "interface_id" || only[0] === FLOW_LOG_LABEL ? `${named} · ${only[1]}` : named;
+      return { key: text, label };
+    }
     return { key: text || "{}", label: `{${text}}` };
   })
     .sort((a, b) => b.total - a.total)
