@@ -35,32 +35,32 @@ describe("filter → LogQL (one format)", () => {
     [
       "action: substring prefilter, then the exact field",
       { action: { in: ["REJECT"], out: [] } },
-      `${SELECTOR} |= "REJECT" ${pattern({ 12: "action" })} | action="REJECT" | drop action`,
+      `${SELECTOR} |= "REJECT" ${pattern({ 12: "action" })} | action="REJECT"`,
     ],
     [
       "destination ports, a range needs __error__",
       { dstPort: { in: ["5432", "6432", "8000-8999"], out: [] } },
-      `${SELECTOR} ${pattern({ 6: "dstport" })} | (dstport=~\`5432|6432\` or (dstport >= 8000 and dstport <= 8999)) | __error__="" | drop dstport`,
+      `${SELECTOR} ${pattern({ 6: "dstport" })} | (dstport=~\`5432|6432\` or (dstport >= 8000 and dstport <= 8999)) | __error__=""`,
     ],
     [
       "a left-out port range",
       { srcPort: { in: [], out: ["0-1023"] } },
-      `${SELECTOR} ${pattern({ 5: "srcport" })} | (srcport < 0 or srcport > 1023) | __error__="" | drop srcport`,
+      `${SELECTOR} ${pattern({ 5: "srcport" })} | (srcport < 0 or srcport > 1023) | __error__=""`,
     ],
     [
       "IPs: exact IPv4 addresses as an escaped alternation, CIDRs with ip()",
       { src: { in: ["10.0.0.1", "10.0.0.2", "192.168.0.0/16", "2001:db8::/32"], out: [] } },
-      `${SELECTOR} ${pattern({ 3: "srcaddr" })} | (srcaddr=~\`10\\.0\\.0\\.1|10\\.0\\.0\\.2\` or srcaddr=ip("192.168.0.0/16") or srcaddr=ip("2001:db8::/32")) | drop srcaddr`,
+      `${SELECTOR} ${pattern({ 3: "srcaddr" })} | (srcaddr=~\`10\\.0\\.0\\.1|10\\.0\\.0\\.2\` or srcaddr=ip("192.168.0.0/16") or srcaddr=ip("2001:db8::/32"))`,
     ],
     [
       "one destination address: a prefilter too",
       { dst: { in: ["5.188.10.77"], out: ["10.0.0.0/8"] } },
-      `${SELECTOR} |= "5.188.10.77" ${pattern({ 4: "dstaddr" })} | dstaddr="5.188.10.77" | dstaddr!=ip("10.0.0.0/8") | drop dstaddr`,
+      `${SELECTOR} |= "5.188.10.77" ${pattern({ 4: "dstaddr" })} | dstaddr="5.188.10.77" | dstaddr!=ip("10.0.0.0/8")`,
     ],
     [
       "protocol and interface",
       { protocol: { in: ["6", "17"], out: [] }, interface: { in: ["eni-0abc"], out: [] } },
-      `${SELECTOR} |= "eni-0abc" ${pattern({ 2: "interface_id", 7: "protocol" })} | interface_id="eni-0abc" | protocol=~\`6|17\` | drop interface_id, protocol`,
+      `${SELECTOR} |= "eni-0abc" ${pattern({ 2: "interface_id", 7: "protocol" })} | interface_id="eni-0abc" | protocol=~\`6|17\``,
     ],
     [
       "free text: one kept, others left out, quoted as Go strings",
@@ -91,7 +91,7 @@ describe("filter → LogQL (inventory terms)", () => {
       output: logs,
     });
     expect(plan.queries).toEqual([
-      `${SELECTOR} ${pattern({ 2: "interface_id", 3: "srcaddr" })} | interface_id=~\`eni-01|eni-02\` | (srcaddr=~\`10\\.10\\.3\\.4|10\\.10\\.3\\.5\` or srcaddr=ip("10.10.64.0/28")) | drop interface_id, srcaddr`,
+      `${SELECTOR} ${pattern({ 2: "interface_id", 3: "srcaddr" })} | interface_id=~\`eni-01|eni-02\` | (srcaddr=~\`10\\.10\\.3\\.4|10\\.10\\.3\\.5\` or srcaddr=ip("10.10.64.0/28"))`,
     ]);
   });
 
@@ -110,7 +110,7 @@ describe("filter → LogQL (inventory terms)", () => {
     // Only the v5 flow logs log vpc-id and subnet-id; the other groups would read the VPC's flow
     // logs (fl-0a), which are none of theirs.
     expect(plan.queries).toEqual([
-      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "vpc-0a" |= "subnet-0s" | pattern \`<_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <vpc_id> <subnet_id> <_>\` | vpc_id="vpc-0a" | subnet_id="subnet-0s" | drop vpc_id, subnet_id`,
+      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "vpc-0a" |= "subnet-0s" | pattern \`<_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <vpc_id> <subnet_id> <_>\` | vpc_id="vpc-0a" | subnet_id="subnet-0s"`,
     ]);
     expect(plan.groups.map((g) => g.skipped ?? "queried")).toEqual([
       "the flow log filter selects none of its flow logs",
@@ -129,7 +129,7 @@ describe("format groups", () => {
     });
     expect(plan.merge).toBe("single");
     expect(plan.queries).toEqual([
-      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "ACCEPT" |= "egress" | pattern \`<_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <action> <_> <_> <_> <flow_direction>\` | action="ACCEPT" | flow_direction="egress" | drop action, flow_direction`,
+      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "ACCEPT" |= "egress" | pattern \`<_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <_> <action> <_> <_> <_> <flow_direction>\` | action="ACCEPT" | flow_direction="egress"`,
     ]);
     expect(plan.notes).toEqual([
       "The Direction filter needs the flow-direction field, which flow logs in the default format do not log: their flows are left out.",
@@ -141,9 +141,9 @@ describe("format groups", () => {
     const plan = buildFlowQueries({ conditions: compileFilter({ action: { in: ["REJECT"], out: [] } }), groups: mixed, output: logs });
     expect(plan.merge).toBe("logs");
     expect(plan.queries).toEqual([
-      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow!~\`fl-0a|fl-0b|fl-0c\`} |= "REJECT" ${pattern({ 12: "action" })} | action="REJECT" | drop action`,
-      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 12: "action" }, 17)} | action="REJECT" | drop action`,
-      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow="fl-0c"} |= "REJECT" | pattern \`<_> <_> <_> <_> <action> <_>\` | action="REJECT" | drop action`,
+      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow!~\`fl-0a|fl-0b|fl-0c\`} |= "REJECT" ${pattern({ 12: "action" })} | action="REJECT"`,
+      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 12: "action" }, 17)} | action="REJECT"`,
+      `{__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow="fl-0c"} |= "REJECT" | pattern \`<_> <_> <_> <_> <action> <_>\` | action="REJECT"`,
     ]);
   });
 

@@ -268,10 +268,13 @@ function renderSelector(matchers: readonly string[]): string {
   return `{${matchers.join(", ")}}`;
 }
 
+/**
+ * A log query. No `| drop` of the extracted fields at the end: Loki 2.7 has no drop stage. Loki then
+ * answers one stream per set of extracted values; the portal reads the stream labels back
+ * (rows.ts) without them.
+ */
 function renderLogQuery(q: GroupQuery): string {
-  const parts = [renderSelector(q.matchers), ...q.stages];
-  if (q.captured.length > 0) parts.push(`| drop ${q.captured.join(", ")}`);
-  return parts.join(" ");
+  return [renderSelector(q.matchers), ...q.stages].join(" ");
 }
 
 function renderRangeAggregation(q: GroupQuery, output: Extract<FlowQueryOutput, { kind: "metric" }>): string {

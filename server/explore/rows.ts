@@ -166,11 +166,28 @@ interface Entry {
   line: string;
 }
 
-/** Every entry of several log answers, newest first (ties: stream labels, then line, for a stable order). */
+/** Labels a query's `pattern` extracts from flow records (and Loki's error labels): not stream labels. */
+const EXTRACTED = new Set([...FLOW_FIELDS.map((f) => f.label), "__error__", "__error_details__"]);
+
+/**
+ * A log answer's stream labels without the fields the query extracted: Loki returns one stream per
+ * set of extracted values (the builder's queries do not `drop` them, for Loki 2.7), but a flow's
+ * identity is its stream, timestamp and line.
+ */
+export function streamLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(labels)) if (!EXTRACTED.has(name)) out[name] = value;
+  return out;
+}
+
+/** Every entry of several log answers, newest first (ties keep the answers' order, for a stable order). */
 export function mergeStreams(answers: readonly (readonly LokiStream[])[]): Entry[] {
   const entries: Entry[] = [];
   for (const streams of answers) {
-    for (const stream of streams) for (const [ts, line] of stream.values) entries.push({ tsNs: BigInt(ts), labels: stream.stream, line });
+    for (const stream of streams) {
+      const labels = streamLabels(stream.stream);
+      for (const [ts, line] of stream.values) entries.push({ tsNs: BigInt(ts), labels, line });
+    }
   }
   return entries.sort((a, b) => (a.tsNs === b.tsNs ? 0 : a.tsNs > b.tsNs ? -1 : 1));
 }
