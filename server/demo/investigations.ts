@@ -54,7 +54,7 @@ export function demoInvestigations(model: TrafficModel, from: number, to: number
       panels: [
         {
           title: "Rejected connections to :5432 per source",
-          query: `sum by (srcaddr) (count_over_time(${prod.selector} |= "REJECT" ${prod.pattern(["srcaddr", "dstport", "action"])} | action="REJECT" | dstport="5432" [1m]))`,
+          query: `sum by (srcaddr) (count_over_time(${prod.selector} |= "REJECT" ${prod.pattern(["srcaddr", "dstport", "action"])} | action="REJECT" | dstport="5432" [1m] offset 1ns))`,
           ...around(blocked, 30 * MINUTE, 30 * MINUTE),
         },
         {
@@ -79,7 +79,7 @@ export function demoInvestigations(model: TrafficModel, from: number, to: number
       panels: [
         {
           title: "Bytes out to 5.188.10.77 through the NAT gateway",
-          query: `sum by (dstaddr) (sum_over_time(${prod.selector} |= "5.188.10.77" ${prod.pattern(["dstaddr", "bytes", "flow_direction", "traffic_path"])} | dstaddr="5.188.10.77" | flow_direction="egress" | traffic_path="2" | unwrap bytes [5m]))`,
+          query: `sum by (dstaddr) (sum_over_time(${prod.selector} |= "5.188.10.77" ${prod.pattern(["dstaddr", "bytes", "flow_direction", "traffic_path"])} | dstaddr="5.188.10.77" | flow_direction="egress" | traffic_path="2" | unwrap bytes [5m] offset 1ns))`,
           ...around(spike, 60 * MINUTE, 60 * MINUTE),
         },
         {
@@ -104,7 +104,7 @@ export function demoInvestigations(model: TrafficModel, from: number, to: number
       panels: [
         {
           title: "Rejected probes per destination port",
-          query: `topk(20, sum by (dstport) (count_over_time(${prod.selector} |= "${scan.details.source}" ${prod.pattern(["srcaddr", "dstport", "action"])} | srcaddr="${scan.details.source}" | action="REJECT" [25m])))`,
+          query: `topk(20, sum by (dstport) (count_over_time(${prod.selector} |= "${scan.details.source}" ${prod.pattern(["srcaddr", "dstport", "action"])} | srcaddr="${scan.details.source}" | action="REJECT" [25m] offset 1ns)))`,
           ...around(scan, 0, 0),
         },
       ],

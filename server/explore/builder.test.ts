@@ -162,9 +162,9 @@ describe("format groups", () => {
     const query = plan.queries[0] as string;
     expect(query).toBe(
       "topk(10, sum by (dstaddr) (" +
-        `label_replace(sum by (dstaddr) (sum_over_time({__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow!~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 4: "dstaddr", 9: "bytes", 12: "action" })} | action="REJECT" | unwrap bytes | __error__="" [1h])), "flowlens_format", "1", "", "")` +
+        `label_replace(sum by (dstaddr) (sum_over_time({__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow!~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 4: "dstaddr", 9: "bytes", 12: "action" })} | action="REJECT" | unwrap bytes | __error__="" [1h] offset 1ns)), "flowlens_format", "1", "", "")` +
         " or " +
-        `label_replace(sum by (dstaddr) (sum_over_time({__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 4: "dstaddr", 9: "bytes", 12: "action" }, 17)} | action="REJECT" | unwrap bytes | __error__="" [1h])), "flowlens_format", "2", "", "")` +
+        `label_replace(sum by (dstaddr) (sum_over_time({__aws_log_type="s3_vpc_flow", __aws_s3_vpc_flow=~\`fl-0a|fl-0b\`} |= "REJECT" ${pattern({ 4: "dstaddr", 9: "bytes", 12: "action" }, 17)} | action="REJECT" | unwrap bytes | __error__="" [1h] offset 1ns)), "flowlens_format", "2", "", "")` +
         "))",
     );
     expect(parseLogQL(query).kind).toBe("vectorAggregation");
@@ -172,7 +172,7 @@ describe("format groups", () => {
 
   it("a metric grouped by a stream label counts flows without parsing", () => {
     const plan = buildFlowQueries({ conditions: [], groups: mixed, output: { kind: "metric", measure: "flows", by: ["__aws_s3_vpc_flow"], range: "5m" } });
-    expect(plan.queries).toEqual([`sum by (__aws_s3_vpc_flow) (count_over_time(${SELECTOR} [5m]))`]);
+    expect(plan.queries).toEqual([`sum by (__aws_s3_vpc_flow) (count_over_time(${SELECTOR} [5m] offset 1ns))`]);
   });
 });
 

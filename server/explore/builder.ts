@@ -277,10 +277,16 @@ function renderLogQuery(q: GroupQuery): string {
   return [renderSelector(q.matchers), ...q.stages].join(" ");
 }
 
+/**
+ * `[range] offset 1ns`: each point then counts the records of [t − range, t). Without the offset,
+ * Loki's query frontend (and the embedded store, which answers as Loki does) reads each
+ * 30-minute sub-query up to its end exclusive and loses a record stamped exactly on that edge;
+ * lambda-promtail stamps records on whole seconds, so such records exist (see server/logql/frontend.ts).
+ */
 function renderRangeAggregation(q: GroupQuery, output: Extract<FlowQueryOutput, { kind: "metric" }>): string {
   const inner = [renderSelector(q.matchers), ...q.stages];
-  if (output.measure === "flows") return `count_over_time(${inner.join(" ")} [${output.range}])`;
-  return `sum_over_time(${inner.join(" ")} | unwrap ${output.measure} | __error__="" [${output.range}])`;
+  if (output.measure === "flows") return `count_over_time(${inner.join(" ")} [${output.range}] offset 1ns)`;
+  return `sum_over_time(${inner.join(" ")} | unwrap ${output.measure} | __error__="" [${output.range}] offset 1ns)`;
 }
 
 function grouping(by: readonly string[]): string {
