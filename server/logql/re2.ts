@@ -749,6 +749,8 @@ export function re2ToJsSource(parsed: ParsedRe2): string {
 export interface CompiledRe2 {
   re: RegExp;
   names: string[];
+  /** The same regex with the `g` flag, made on first use by goReplaceAll. */
+  global?: RegExp;
 }
 
 /** Compiles an RE2 pattern to a JavaScript RegExp (`u` flag plus `extraFlags`). Throws Re2SyntaxError. */
@@ -978,7 +980,8 @@ function decodeRune(bytes: Uint8Array, at: number): [number, number] {
  * name is the longest run of letters, digits and `_` (so `$1x` is the group named `1x`: empty).
  */
 export function goReplaceAll(compiled: CompiledRe2, text: string, template: string, literal = false): string {
-  const global = new RegExp(compiled.re.source, `${compiled.re.flags.replace("g", "")}g`);
+  // String.replace resets a global regex's lastIndex, so the global twin is made once and reused.
+  const global = (compiled.global ??= new RegExp(compiled.re.source, `${compiled.re.flags.replace("g", "")}g`));
   return text.replace(global, (...args: unknown[]) => {
     if (literal) return template;
     // args: match, p1..pn, offset, string

@@ -1099,9 +1099,17 @@ function trimCutset(s: string, cutset: string, left: boolean, right: boolean): s
   return chars.slice(start, end).join("");
 }
 
+/** Templates run once per line with the same few regexes: compile each once. */
+const templateRegexes = new Map<string, ReturnType<typeof compileRe2WithNames>>();
+
 function compileTemplateRegex(regex: string) {
+  const cached = templateRegexes.get(regex);
+  if (cached) return cached;
   try {
-    return compileRe2WithNames(regex);
+    const compiled = compileRe2WithNames(regex);
+    if (templateRegexes.size >= 512) templateRegexes.clear();
+    templateRegexes.set(regex, compiled);
+    return compiled;
   } catch (error) {
     if (error instanceof Re2SyntaxError) throw new CallError(`regexp: Compile(${goQuote(regex)}): ${error.message}`);
     throw error;
