@@ -13,6 +13,12 @@ describe("chart shaping", () => {
     expect(values).toEqual([{ labels: { a: "x" }, values: [3, 0, 5, 0] }]);
   });
 
+  it("places points Loki stamps 1 ms early (offset 1ns) on their step", () => {
+    const grid = stepGrid(60_000, 240_000, 60_000);
+    const values = onGrid([{ metric: {}, values: [[59.999, "3"], [179.999, "5"], [300, "7"]] }], grid);
+    expect(values).toEqual([{ labels: {}, values: [3, 0, 5, 0] }]);
+  });
+
   it("adds up answers of several queries by label set, ignoring the format-group label", () => {
     const summed = sumByLabels(
       [

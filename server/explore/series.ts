@@ -39,14 +39,20 @@ export interface LabelledValues {
   values: number[];
 }
 
-/** A matrix answer on the grid; absent points are 0 (no flows in that step). */
+/**
+ * A matrix answer on the grid (evenly spaced times); absent points are 0 (no flows in that step).
+ * A point belongs to the nearest grid time: with `offset 1ns` Loki stamps each point 1 ms before
+ * its step (it adds the offset back in whole milliseconds).
+ */
 export function onGrid(result: readonly LokiMatrixSeries[], timestamps: readonly number[]): LabelledValues[] {
-  const index = new Map(timestamps.map((t, i) => [t, i]));
+  const first = timestamps[0] ?? 0;
+  const step = timestamps.length > 1 ? (timestamps[1] as number) - first : 1;
   return result.map((series) => {
     const values = new Array<number>(timestamps.length).fill(0);
     for (const [seconds, text] of series.values) {
-      const i = index.get(Math.round(seconds * 1000));
-      if (i !== undefined) values[i] = Number(text);
+      const ms = seconds * 1000;
+      const i = Math.round((ms - first) / step);
+      if (i >= 0 && i < timestamps.length && Math.abs(ms - (timestamps[i] as number)) < step / 2) values[i] = Number(text);
     }
     return { labels: series.metric, values };
   });
