@@ -6,8 +6,7 @@
  * editing a price, a saved short link and the CSV export.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, mkdtemp, rm } from "node:fs/promises";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { createTRPCClient, httpLink } from "@trpc/client";
@@ -41,7 +40,11 @@ let dropDatabase: (() => Promise<void>) | undefined;
 async function startPortal(): Promise<void> {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  dataDir = await mkdtemp(path.join(tmpdir(), "flowlens-e2e-cost-"));
+  // Under the project's .data (not the 0700 folder mkdtemp makes in /tmp): as root the embedded
+  // PostgreSQL runs as the `postgres` user, which must be able to enter every folder above its files.
+  await mkdir(path.join(".data", "test"), { recursive: true });
+  dataDir = await mkdtemp(path.resolve(".data", "test", "e2e-cost-"));
+  await chmod(dataDir, 0o755);
   const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", HOSTNAME: "127.0.0.1", FLOWLENS_DATA_DIR: dataDir, FLOWLENS_STORE_RETENTION: "0", FLOWLENS_ROLLUP_INTERVAL: "0" };
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
