@@ -12,8 +12,8 @@
  *   (prices.ts); every byte of that month and region then costs the month's average rate, so a
  *   team's share is its bytes × that rate;
  * - fixed charges: NAT gateway hours, interface endpoint hours (per endpoint interface = per AZ),
- *   Transit Gateway attachment hours, from the inventory's interfaces and their lifetimes (an
- *   interface present in the first inventory import is taken to have existed before it).
+ *   Transit Gateway attachment hours, from the inventory's interfaces and their lifetimes (from
+ *   first seen to deleted; nothing before the first inventory import, and the report says so).
  */
 import type { Database } from "../db/client";
 import { Prisma } from "../db/generated/client";
@@ -284,8 +284,6 @@ async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, f
     select: { id: true, interfaceType: true, description: true, firstSeen: true, deletedAt: true },
   });
   if (interfaces.length === 0) return [];
-  const firstImport = await db.inventoryImport.aggregate({ _min: { observedAt: true } });
-  const earliest = firstImport._min.observedAt?.getTime() ?? 0;
   const lookup = await getEnrichmentLookup(db);
   const lines: CostLine[] = [];
   const attachmentsSeen = new Set<string>();
@@ -302,7 +300,9 @@ async function fixedLines(db: Database, book: PriceBook, period: ReportPeriod, f
     const party = partyOf(entry.endpoint);
     if (filters.team && party.team !== filters.team) continue;
     if (filters.service && party.service !== filters.service) continue;
-    const existedFrom = iface.firstSeen.getTime() <= earliest ? -Infinity : iface.firstSeen.getTime();
+    // Charged from when the inventory first saw the interface: before that there is no evidence
+    // it existed (the report warns when its period starts before the first inventory import).
+    const existedFrom = iface.firstSeen.getTime();
     // Hours to come are not charged yet.
     const existedTo = Math.min(iface.deletedAt?.getTime() ?? Infinity, now);
     const rate = book.rate(fixed.item, party.region);
@@ -440,6 +440,13 @@ export async function costReport({ db }: ReportDeps, input: { period: ReportPeri
   }
   if (cover.provisional > 0) {
     warnings.push(`${cover.provisional === 1 ? "1 hour is" : `${cover.provisional} hours are`} provisional: their flow logs may still be arriving, and ${cover.provisional === 1 ? "it is" : "they are"} recomputed until final.`);
+  }
+  const firstImport = (await db.inventoryImport.aggregate({ _min: { observedAt: true } }))._min.observedAt;
+  if (firstImport && firstImport.getTime() > period.from) {
+    warnings.push(
+      `The inventory was first imported ${firstImport.toISOString().slice(0, 16).replace("T", " ")} UTC: NAT gateway, endpoint and Transit Gateway hours before that are not counted. ` +
+        "To price them, import an older inventory snapshot with `npx flowlens inventory import --observed-at <when it was taken> …`.",
+    );
   }
   const unclassified = lines.filter((l) => l.path === "unclassified").reduce((a, l) => a + l.bytes, 0);
   if (unclassified > 0) warnings.push(`${formatBytes(unclassified)} of traffic could not be priced (interfaces or addresses the inventory does not know): import the inventory for them.`);
