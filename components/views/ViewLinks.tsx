@@ -6,6 +6,8 @@ const VIEWS: { href: string; title: string; question: string }[] = [
   { href: "/rejected", title: "Rejected traffic", question: "Who is blocked, by what? A service cut off from a dependency, apart from internet scans." },
   { href: "/egress", title: "Egress", question: "What are we sending out, to whom? Bytes by service, team and destination." },
   { href: "/investigations", title: "Investigations", question: "Saved evidence with share links that still open a month later." },
+  { href: "/cost", title: "Cost review", question: "What does moving data cost us? Data-transfer dollars by team, service and path, and where to save." },
+  { href: "/inventory", title: "Inventory", question: "Whose address is this? Accounts, VPCs, interfaces and the services that own them." },
 ];
 
 export function ViewLinks() {
