@@ -30,6 +30,7 @@ export function describeRollup(summary: RollupSummary): string[] {
       (summary.refinedHours > 0 ? `, ${summary.refinedHours} hours re-read minute by minute where addresses changed owner` : ""),
   ];
   for (const s of summary.skipped) lines.push(`  skipped flow log ${s.flowLogId}: its format lacks ${s.missing.join(", ")} (set its format with \`flowlens inventory format\` or import describe-flow-logs)`);
+  for (const f of summary.failed) lines.push(`  failed flow log ${f.flowLogId}: ${f.error} Its hours stay missing from reports.`);
   return lines;
 }
 
@@ -63,6 +64,7 @@ export function registerRollup(program: Command): void {
           if (summary) {
             progress.done();
             for (const line of describeRollup(summary)) console.log(line);
+            if (summary.failed.length > 0) process.exitCode = 1;
             return;
           }
           if (attempt === 0) console.error("another rollup is running (the portal's schedule, or another `flowlens rollup`); waiting for it to finish …");

@@ -194,6 +194,11 @@ export function CostReview(props: { now: number }) {
                 {recompute.isPending ? "Recomputing…" : "Recompute this period"}
               </button>
               {recompute.data ? <span data-testid="recompute-result"> {recompute.data.computed} flow log hours recomputed in {(recompute.data.durationMs / 1000).toFixed(1)} s.</span> : null}
+              {recompute.data?.failed.map((f) => (
+                <span key={f.flowLogId} className="error-box">
+                  Flow log {f.flowLogId} was not rolled up: {f.error}
+                </span>
+              ))}
               {recompute.error ? <span className="error-box">{recompute.error.message}</span> : null}
             </p>
           </section>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EnrichmentLookup, type InventorySnapshot } from "../enrichment/lookup";
 import { compileRe2WithNames } from "../logql/re2";
-import { type AddressKey, addressKeyOf, buildAddressPlan, cidrPattern, octetRangePattern, representativeAddress } from "./address-plan";
+import { type AddressKey, type AddressPlan, addressKeyOf, blockSetPattern, numberSetPattern, buildAddressPlan, cidrPattern, octetRangePattern, representativeAddress } from "./address-plan";
 
 describe("octet ranges and CIDRs as regular expressions", () => {
   it.each([
@@ -91,8 +91,37 @@ const snapshot: InventorySnapshot = {
   rules: [],
 } as unknown as InventorySnapshot;
 
+describe("sets of numbers and /24 blocks as regular expressions", () => {
+  it("matches exactly the numbers of the set", () => {
+    const set = [0, 1, 2, 3, 9, 10, 11, 99, 100, 101, 102, 199, 250, 251, 252, 253, 254, 255];
+    const re = new RegExp(`^${numberSetPattern(set)}$`);
+    for (let n = 0; n <= 255; n++) expect(re.test(String(n)), String(n)).toBe(set.includes(n));
+  });
+
+  it("matches exactly the addresses of the blocks", () => {
+    const blocks = ["3.5.1", "3.5.17", "3.5.18", "3.6.0", "54.239.0", "185.40.128"];
+    const re = new RegExp(`^${blockSetPattern(blocks)}\\.\\d+$`);
+    for (const block of blocks) expect(re.test(`${block}.7`), block).toBe(true);
+    for (const other of ["3.5.2.7", "3.5.171.7", "3.5.1", "3.6.1.7", "54.239.1.7", "185.40.12.7", "13.5.1.7"]) expect(re.test(other), other).toBe(false);
+  });
+});
+
 describe("the address plan keeps what classification needs", () => {
-  const plan = buildAddressPlan({ vpcCidrs: ["10.10.0.0/16"], namedPrefixes: [...RANGES.map((r) => r.prefix), ...KNOWN.map((k) => k.cidr)], publicAddresses: [ELASTIC_IP] });
+  const coarse = buildAddressPlan({ vpcCidrs: ["10.10.0.0/16"], namedPrefixes: [...RANGES.map((r) => r.prefix), ...KNOWN.map((k) => k.cidr)], publicAddresses: [ELASTIC_IP] });
+  const plan = coarse.withExactBlocks(coarse.mixedBlocks);
+  const keyer = (p: AddressPlan) => {
+    const { re, names } = compileRe2WithNames(`^${p.fieldPattern("a")}$`);
+    return (address: string): AddressKey => {
+      const m = re.exec(address);
+      if (!m) throw new Error(`no match for ${address}`);
+      const labels: Record<string, string> = {};
+      names.forEach((name, i) => {
+        if (name && m[i]) labels[name] = m[i] as string;
+      });
+      return addressKeyOf(labels, "a");
+    };
+  };
+  const coarseKeyOf = keyer(coarse);
   const { re, names } = compileRe2WithNames(`^${plan.fieldPattern("a")}$`);
   const keyOf = (address: string): AddressKey => {
     const m = re.exec(address);
@@ -120,6 +149,19 @@ describe("the address plan keeps what classification needs", () => {
     expect(keyOf(address).kind).toBe(kind);
   });
 
+  it("reads no mixed /24 address by address until asked, and says which keys need it", () => {
+    expect([...coarse.mixedBlocks].sort()).toEqual(["15.188.77", "185.40.128", "54.239.0"]);
+    expect(coarse.exactBlocks.size).toBe(0);
+    const keys = ["54.239.0.100", "185.40.128.3", "3.5.225.17", "90.12.34.56", "10.10.1.5"].map(coarseKeyOf);
+    expect(keys.map((k) => k.kind)).toEqual(["block24", "block24", "block24", "block8", "exact"]);
+    expect(coarse.unresolvedBlocks(keys)).toEqual(["185.40.128", "54.239.0"]);
+    const refined = coarse.withExactBlocks(["54.239.0", "3.5.225"]);
+    expect([...refined.exactBlocks]).toEqual(["54.239.0"]); // 3.5.225 is not mixed: its /24 key names it
+    expect(keyer(refined)("54.239.0.100")).toEqual({ kind: "exact", address: "54.239.0.100" });
+    expect(refined.unresolvedBlocks(["54.239.0.100", "185.40.128.3"].map(keyer(refined)))).toEqual(["185.40.128"]);
+    expect(refined.withExactBlocks(["54.239.0"])).toBe(refined);
+  });
+
   it("resolves every key to what the exact address resolves to (20,000 addresses)", () => {
     const lookup = new EnrichmentLookup(snapshot);
     let seed = 12345;
@@ -136,6 +178,10 @@ describe("the address plan keeps what classification needs", () => {
       const exact = lookup.resolve(address, 0, -1, null, undefined);
       const viaKey = lookup.resolve(representativeAddress(key) as string, 0, -1, null, undefined);
       expect(viaKey, `${address} as ${JSON.stringify(key)}`).toEqual(exact);
+      // The coarse plan's key names the address too, unless the plan says it must be read exactly.
+      const coarseKey = coarseKeyOf(address);
+      if (coarse.unresolvedBlocks([coarseKey]).length === 0) expect(lookup.resolve(representativeAddress(coarseKey) as string, 0, -1, null, undefined), address).toEqual(exact);
+      else expect(coarseKey).toEqual({ kind: "block24", block: address.split(".").slice(0, 3).join(".") });
     }
   });
 });

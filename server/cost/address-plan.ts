@@ -2,9 +2,15 @@
  * How rollup queries keep the number of series small and the answer exact: inside LogQL, each
  * address of a flow record becomes a *key* that is as coarse as classification allows. Pure code.
  *
- * - Private addresses (RFC 1918, 100.64/10, link-local, loopback), VPC CIDRs, IPv6 and addresses
- *   in a "mixed" /24 (one that holds a prefix longer than /24 of ip-ranges.json, a known network or
- *   an Elastic IP of the inventory) stay exact: they name a service, an AZ, a VPC.
+ * - Private addresses (RFC 1918, 100.64/10, link-local, loopback), VPC CIDRs and IPv6 stay exact:
+ *   they name a service, an AZ, a VPC.
+ * - Addresses in a "mixed" /24 (one that holds a prefix longer than /24 of ip-ranges.json, a known
+ *   network or an Elastic IP of the inventory) only resolve alike one by one. AWS's own
+ *   ip-ranges.json has about a thousand such /24s: listing them all would make every query longer
+ *   than the 5,120 bytes Loki accepts. So a plan lists only the mixed /24s it was given
+ *   (`withExactBlocks`); any other mixed /24 comes back as a /24 key that `unresolvedBlocks`
+ *   reports, and the caller queries again with it listed. Traffic reaches few of them, and the
+ *   rollup remembers them per flow log.
  * - Other public addresses whose /8 holds any prefix boundary (AWS ranges, known networks, Elastic
  *   IPs) become their /24; every address of such a /24 resolves alike.
  * - Every other public address becomes its /8: nothing in it is named, so it is all "internet" (or
@@ -74,17 +80,63 @@ export function cidrPattern(cidr: string): string {
   return octets.map((o, i) => octetRangePattern(o, lastOctets[i] as number)).join("\\.");
 }
 
+/** A regular expression for a set of numbers 0–255, as runs of consecutive numbers. */
+export function numberSetPattern(values: Iterable<number>): string {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  const runs: string[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && (sorted[j + 1] as number) === (sorted[j] as number) + 1) j++;
+    runs.push(octetRangePattern(sorted[i] as number, sorted[j] as number));
+    i = j + 1;
+  }
+  return runs.length === 1 ? (runs[0] as string) : `(?:${runs.join("|")})`;
+}
+
+/** A regular expression for a set of /24 blocks (`a.b.c`), as a tree over their octets: `a\.(?:b\.(?:c|…)|…)`. */
+export function blockSetPattern(blocks: Iterable<string>): string {
+  const tree = new Map<number, Map<number, number[]>>();
+  for (const block of blocks) {
+    const [a, b, c] = block.split(".").map(Number) as [number, number, number];
+    const second = tree.get(a) ?? new Map<number, number[]>();
+    second.set(b, [...(second.get(b) ?? []), c]);
+    tree.set(a, second);
+  }
+  const firsts = [...tree.entries()].sort((x, y) => x[0] - y[0]).map(([a, second]) => {
+    const seconds = [...second.entries()].sort((x, y) => x[0] - y[0]).map(([b, thirds]) => `${b}\\.${numberSetPattern(thirds)}`);
+    return `${a}\\.${seconds.length === 1 ? seconds[0] : `(?:${seconds.join("|")})`}`;
+  });
+  return firsts.length === 1 ? (firsts[0] as string) : `(?:${firsts.join("|")})`;
+}
+
 export interface AddressPlan {
   /** The RE2 alternation for one address field, capturing `<name>_ip`, `<name>_24`, `<name>_8`, `<name>_x`. */
   fieldPattern(name: string): string;
   /** First octets whose public addresses are kept as /24s. */
   readonly detailedOctets: ReadonlySet<number>;
-  /** /24s (as `a.b.c`) whose public addresses are kept exact. */
+  /**
+   * /24s (as `a.b.c`) that hold a boundary longer than /24 (a /26 of ip-ranges.json, a /29 known
+   * network, an Elastic IP): their addresses only resolve alike one by one.
+   */
   readonly mixedBlocks: ReadonlySet<string>;
+  /** The mixed /24s this plan reads address by address; any other mixed /24 comes back as a /24 key. */
+  readonly exactBlocks: ReadonlySet<string>;
+  /** The same plan, reading these mixed /24s address by address as well (blocks that are not mixed are ignored). */
+  withExactBlocks(blocks: Iterable<string>): AddressPlan;
+  /**
+   * The mixed /24s among `keys` that came back as /24 keys: such a key does not name its addresses
+   * and must not be resolved; query again with `withExactBlocks`.
+   */
+  unresolvedBlocks(keys: Iterable<AddressKey>): string[];
 }
 
-/** Builds the plan for an inventory. */
-export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
+/**
+ * Builds the plan for an inventory. It reads no mixed /24 address by address at first: AWS's
+ * ip-ranges.json divides about a thousand /24s finer, far more than one LogQL query (5,120 bytes)
+ * can list. Callers add the mixed /24s their traffic actually reaches (`unresolvedBlocks`, then
+ * `withExactBlocks`) and query again.
+ */
+export function buildAddressPlan(input: AddressPlanInput, exactBlocks: Iterable<string> = []): AddressPlan {
   const privateRanges = PRIVATE_IPV4_CIDRS.map((c) => v4(c) as V4Range);
   const isPrivate = (r: V4Range) => privateRanges.some((p) => inside(r, p));
   const exactCidrs: string[] = [...PRIVATE_IPV4_CIDRS];
@@ -111,21 +163,30 @@ export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
     const range = v4(address);
     if (range) boundary(range);
   }
-  const exact = [
-    ...exactCidrs.map(cidrPattern),
-    ...[...mixed].sort().map((b) => `${b.replaceAll(".", "\\.")}\\.\\d+`),
-    "[0-9a-fA-F]*:[0-9a-fA-F:.]*",
-  ].join("|");
-  const octets = [...detailed].sort((a, b) => a - b);
-  const detailedPattern = octets.length === 0 ? null : `(?:${octets.join("|")})`;
+  return planOf(exactCidrs, detailed, mixed, new Set([...exactBlocks].filter((b) => mixed.has(b))));
+}
+
+function planOf(exactCidrs: readonly string[], detailed: ReadonlySet<number>, mixed: ReadonlySet<string>, exactBlocks: ReadonlySet<string>): AddressPlan {
+  const exact = [...exactCidrs.map(cidrPattern), ...(exactBlocks.size > 0 ? [`${blockSetPattern(exactBlocks)}\\.\\d+`] : []), "[0-9a-fA-F]*:[0-9a-fA-F:.]*"].join("|");
+  const detailedPattern = detailed.size === 0 ? null : numberSetPattern(detailed);
   return {
     detailedOctets: detailed,
     mixedBlocks: mixed,
+    exactBlocks,
     fieldPattern(name: string) {
       const alternatives = [`(?P<${name}_ip>${exact})`];
       if (detailedPattern) alternatives.push(`(?P<${name}_24>${detailedPattern}\\.\\d+\\.\\d+)\\.\\d+`);
       alternatives.push(`(?P<${name}_8>\\d+)\\.\\d+\\.\\d+\\.\\d+`, `(?P<${name}_x>\\S+)`);
       return `(?:${alternatives.join("|")})`;
+    },
+    withExactBlocks(blocks: Iterable<string>) {
+      const added = [...blocks].filter((b) => mixed.has(b) && !exactBlocks.has(b));
+      return added.length === 0 ? this : planOf(exactCidrs, detailed, mixed, new Set([...exactBlocks, ...added]));
+    },
+    unresolvedBlocks(keys: Iterable<AddressKey>) {
+      const found = new Set<string>();
+      for (const key of keys) if (key.kind === "block24" && mixed.has(key.block) && !exactBlocks.has(key.block)) found.add(key.block);
+      return [...found].sort();
     },
   };
 }

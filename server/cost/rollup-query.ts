@@ -20,6 +20,7 @@
  * records (bytes `-`) do not match and are left out by `c_bytes!=""`. A shard keeps the interfaces
  * whose id ends in some hex digits: the same query, split when one would exceed Loki's series limit.
  */
+import { AppError } from "../errors";
 import type { FlowFormat } from "../flows/format";
 import type { LokiQueryData } from "../loki/types";
 import { type AddressKey, type AddressPlan, addressKeyOf } from "./address-plan";
@@ -48,6 +49,9 @@ export interface RollupQueryPlan {
   /** The labels the queries group by. */
   groupBy: string[];
   hasPacketAddresses: boolean;
+  format: FlowFormat;
+  /** How the pattern keys addresses (its exact /24s grow as traffic reaches mixed blocks). */
+  addresses: AddressPlan;
 }
 
 /** The fields of REQUIRED_FIELDS `format` lacks (empty when rollups can read it). */
@@ -78,8 +82,26 @@ export function rollupQueryPlan(flowLogId: string, format: FlowFormat, addresses
     pattern: `^${pieces.join(" ")}\\s*$`,
     groupBy,
     hasPacketAddresses: format.positions.has("pkt-srcaddr") || format.positions.has("pkt-dstaddr"),
+    format,
+    addresses,
   };
 }
+
+/**
+ * The plan again, reading the mixed /24s of `points` that came back as /24 keys address by
+ * address; undefined when every key of `points` names its addresses (nothing to refine).
+ */
+export function refinedRollupPlan(plan: RollupQueryPlan, points: Iterable<RollupPoint>): RollupQueryPlan | undefined {
+  const keys = function* () {
+    for (const p of points) yield* [p.key.src, p.key.dst, p.key.pktSrc, p.key.pktDst];
+  };
+  const blocks = plan.addresses.unresolvedBlocks(keys());
+  if (blocks.length === 0) return undefined;
+  return rollupQueryPlan(plan.flowLogId, plan.format, plan.addresses.withExactBlocks(blocks));
+}
+
+/** Loki's parser refuses queries of 5,120 bytes and more. */
+export const MAX_ROLLUP_QUERY_BYTES = 5120;
 
 export interface Shard {
   index: number;
@@ -111,7 +133,15 @@ export function buildRollupQuery(plan: RollupQueryPlan, metric: RollupMetric, sh
     metric === "flows"
       ? `count_over_time(${pipeline} [${range}] offset 1ns)`
       : `sum_over_time(${pipeline} | unwrap ${metric === "bytes" ? "c_bytes" : "c_packets"} [${range}] offset 1ns)`;
-  return `sum by (${plan.groupBy.join(", ")}) (${inner})`;
+  const query = `sum by (${plan.groupBy.join(", ")}) (${inner})`;
+  const size = Buffer.byteLength(query, "utf8");
+  if (size >= MAX_ROLLUP_QUERY_BYTES) {
+    throw new AppError(
+      "BAD_REQUEST",
+      `The rollup query for flow log ${plan.flowLogId} would be ${size} bytes, more than the ${MAX_ROLLUP_QUERY_BYTES} Loki accepts: its traffic reaches ${plan.addresses.exactBlocks.size} address blocks that the inventory's ranges (ip-ranges.json, known networks, Elastic IPs) divide finer than /24, and each must be read address by address.`,
+    );
+  }
+  return query;
 }
 
 /** Counts every stored line (any status) per flow log and hour: what the rollup saw, to detect late data. */

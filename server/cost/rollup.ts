@@ -12,6 +12,9 @@
  *   once the flow logs' delivery delay has passed after its end; before that it is provisional and
  *   recomputed on every run. A final hour is recomputed when the number of lines stored for it
  *   changes (late data), or when asked (`force`).
+ * - Addresses in /24s that the inventory's ranges divide finer (address-plan.ts) are read one by
+ *   one only once a span's answer shows traffic reaching them: the span is then queried again with
+ *   those /24s listed, and they are remembered per flow log for the next spans and runs.
  * - Addresses are resolved as of the start of each hour; when any series' addresses changed owner
  *   within the hour (interfaces and IPs churn), that hour is queried again minute by minute.
  * - NAT gateway records without pkt-dstaddr say who used the NAT but not where to: the destination
@@ -42,6 +45,7 @@ import {
   buildRollupQuery,
   missingRollupFields,
   readRollupAnswer,
+  refinedRollupPlan,
   rollupQueryPlan,
 } from "./rollup-query";
 
@@ -121,6 +125,8 @@ export interface RollupSummary {
   flowLogs: string[];
   /** Flow logs whose format lacks fields rollups need, with the fields. */
   skipped: { flowLogId: string; missing: string[] }[];
+  /** Flow logs Loki could not answer (a query too long, an hour of one interface over the series limit), with why; their hours are left as they were. */
+  failed: { flowLogId: string; error: string }[];
   queries: number;
   /** The largest number of interface shards any span needed. */
   maxShards: number;
@@ -261,19 +267,40 @@ async function queryShards(gate: QueryGate, plan: RollupQueryPlan, from: number,
   }
 }
 
-/** Queries the hours [from, to) of a flow log, splitting the span, then sharding, until each query fits. */
-async function querySpan(gate: QueryGate, plan: RollupQueryPlan, from: number, to: number, onPart: (part: SpanResult, from: number, to: number) => Promise<void>): Promise<void> {
+/** Mixed /24s each flow log's traffic has reached: its next queries read them address by address from the start. */
+const learnedBlocks = new Map<string, ReadonlySet<string>>();
+
+/**
+ * Queries the hours [from, to) of a flow log, splitting the span, then sharding, until each query
+ * fits; a span whose answer holds /24 keys that do not name their addresses is queried again with
+ * those /24s read address by address. `onPart` gets the plan that answered.
+ */
+async function querySpan(
+  gate: QueryGate,
+  initial: RollupQueryPlan,
+  from: number,
+  to: number,
+  onPart: (part: SpanResult, from: number, to: number, plan: RollupQueryPlan) => Promise<void>,
+): Promise<void> {
+  const known = initial.addresses.withExactBlocks(learnedBlocks.get(initial.flowLogId) ?? []);
+  let plan = known === initial.addresses ? initial : rollupQueryPlan(initial.flowLogId, initial.format, known);
   const memory = learned.get(plan.flowLogId) ?? { hours: MAX_HOURS_PER_QUERY, shards: 1 };
   for (let start = from; start < to; ) {
     const hours = Math.max(1, Math.min(memory.hours, (to - start) / HOUR));
     const end = start + hours * HOUR;
     try {
       const part = hours > 1 ? await querySingle(gate, plan, start, end, memory.shards) : await queryShards(gate, plan, start, end, memory.shards, HOUR);
+      const refined = refinedRollupPlan(plan, part.points.get("bytes") ?? []);
+      if (refined) {
+        plan = refined;
+        learnedBlocks.set(plan.flowLogId, plan.addresses.exactBlocks);
+        continue; // the same span again, with the finer plan
+      }
       memory.shards = part.shards;
       // A span well under the limit: the next one may be longer (flow logs are busier at some hours than others).
       if (part.series < GROW_BELOW_SERIES && memory.hours < MAX_HOURS_PER_QUERY && memory.shards === 1) memory.hours = Math.min(MAX_HOURS_PER_QUERY, memory.hours * 2);
       learned.set(plan.flowLogId, memory);
-      await onPart(part, start, end);
+      await onPart(part, start, end, plan);
       start = end;
     } catch (error) {
       if (!isTooBig(error) || hours <= 1) throw error;
@@ -567,13 +594,13 @@ export interface ComputedHours {
 async function computeFlowLogHours(
   deps: RollupDeps,
   inventory: RollupInventory,
-  plan: RollupQueryPlan,
+  initialPlan: RollupQueryPlan,
   from: number,
   to: number,
   onHours: (computed: ComputedHours, from: number, to: number) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
-  await querySpan(deps.gate, plan, from, to, async (part, start, end) => {
+  await querySpan(deps.gate, initialPlan, from, to, async (part, start, end, plan) => {
     signal?.throwIfAborted();
     const classifyStarted = performance.now();
     const { rows, churnHours } = classifyWindows(joinMetrics(part.points), plan.flowLogId, inventory, HOUR, true);
@@ -713,6 +740,7 @@ export async function rollupRange(deps: RollupDeps, options: RollupRangeOptions)
     unchanged: 0,
     flowLogs: [...plans.keys()].sort(),
     skipped,
+    failed: [],
     queries: 1,
     maxShards: 1,
     refinedHours: 0,
@@ -753,33 +781,45 @@ export async function rollupRange(deps: RollupDeps, options: RollupRangeOptions)
     await writeHours(db, flowLogId, empty.map((hour) => ({ hour, rows: [], entries: 0, final: isFinal(hour), queries: 0, shards: 1 })), inventory.version);
     done += empty.length;
     summary.computed += empty.length;
-    for (const span of spans) {
-      await computeFlowLogHours(
-        deps,
-        inventory,
-        plan,
-        span.from,
-        span.to,
-        async (computed, start, end) => {
-          const hours = [];
-          for (let hour = start; hour < end; hour += HOUR) {
-            const rows = computed.rows.get(hour) ?? [];
-            hours.push({ hour, rows, entries: byHour.get(hour) ?? 0, final: isFinal(hour), queries: Math.ceil(computed.queries / ((end - start) / HOUR)), shards: computed.shards });
-            summary.rows += rows.length;
-          }
-          await writeHours(db, flowLogId, hours, inventory.version);
-          summary.queries += computed.queries;
-          summary.maxShards = Math.max(summary.maxShards, computed.shards);
-          summary.refinedHours += computed.refinedHours;
-          summary.computed += hours.length;
-          done += hours.length;
-          options.onProgress?.({ done, total, queries: summary.queries, rows: summary.rows, flowLogId });
-        },
-        options.signal,
-      );
+    try {
+      for (const span of spans) {
+        await computeFlowLogHours(
+          deps,
+          inventory,
+          plan,
+          span.from,
+          span.to,
+          async (computed, start, end) => {
+            const hours = [];
+            for (let hour = start; hour < end; hour += HOUR) {
+              const rows = computed.rows.get(hour) ?? [];
+              hours.push({ hour, rows, entries: byHour.get(hour) ?? 0, final: isFinal(hour), queries: Math.ceil(computed.queries / ((end - start) / HOUR)), shards: computed.shards });
+              summary.rows += rows.length;
+            }
+            await writeHours(db, flowLogId, hours, inventory.version);
+            summary.queries += computed.queries;
+            summary.maxShards = Math.max(summary.maxShards, computed.shards);
+            summary.refinedHours += computed.refinedHours;
+            summary.computed += hours.length;
+            done += hours.length;
+            options.onProgress?.({ done, total, queries: summary.queries, rows: summary.rows, flowLogId });
+          },
+          options.signal,
+        );
+      }
+    } catch (error) {
+      // One flow log Loki cannot answer (a query too long, or one hour of one interface over the
+      // series limit) does not stop the others.
+      if (!(error instanceof AppError && (error.code === "BAD_REQUEST" || isTooBig(error)))) throw error;
+      summary.failed.push({ flowLogId, error: error.message });
+      deps.log?.(`flow log ${flowLogId} is not rolled up: ${error.message}`);
     }
   }
-  // Coverage: these hours were looked at for every flow log present.
+  // Coverage: these hours were looked at for every flow log present (not when one failed: its hours are missing).
+  if (summary.failed.length > 0) {
+    summary.durationMs = performance.now() - started;
+    return summary;
+  }
   await db.$executeRaw`
     INSERT INTO "cost_rollup_coverage" ("hour", "final", "computed_at")
     SELECT h, h + interval '1 hour' + make_interval(secs => ${options.deliveryDelaySeconds}) <= to_timestamp(${now}), now()

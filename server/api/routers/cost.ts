@@ -101,6 +101,7 @@ const rollupSummary = z.object({
   unchanged: z.number(),
   flowLogs: z.array(z.string()),
   skipped: z.array(z.object({ flowLogId: z.string(), missing: z.array(z.string()) })),
+  failed: z.array(z.object({ flowLogId: z.string(), error: z.string() })),
   queries: z.number(),
   maxShards: z.number(),
   refinedHours: z.number(),
