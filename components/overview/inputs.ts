@@ -3,8 +3,8 @@
  * (a plain module: a "use client" file's constants are not values in a server component).
  */
 
-/** The investigations list as the list procedure sorts it (newest change first), archived left out. */
-export const recentInvestigationsInput = { archived: false } as const;
-
-/** How many of them the overview shows. */
+/** How many investigations the overview shows. */
 export const RECENT_INVESTIGATIONS_SHOWN = 6;
+
+/** The newest changed investigations, as the list procedure sorts them, archived left out. */
+export const recentInvestigationsInput = { archived: false, limit: RECENT_INVESTIGATIONS_SHOWN } as const;

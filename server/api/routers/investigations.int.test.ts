@@ -248,6 +248,11 @@ describe("investigations", () => {
     expect(await titles({ status: "open" })).toEqual([]);
     expect(await titles({ status: "resolved", tag: "payments", owner: "alice" })).toEqual([slug]);
     expect(await titles({ owner: "bob" })).toEqual([]);
+    // Newest change first, at most `limit` (the overview asks for six).
+    const unarchived = await bob.investigations.archive({ slug: copy.slug, version: archived.version, archived: false });
+    expect(await titles({ limit: 1 })).toEqual([unarchived.slug]);
+    expect(await titles({ limit: 2 })).toEqual([unarchived.slug, slug]);
+    await bob.investigations.archive({ slug: copy.slug, version: unarchived.version, archived: true });
     expect(await caller.investigations.facets()).toEqual({ tags: ["incident", "payments"], owners: ["alice", "bob"] });
   });
 

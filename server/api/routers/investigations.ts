@@ -93,6 +93,8 @@ export const investigationsRouter = router({
         tag: z.string().max(100).optional(),
         owner: z.string().max(200).optional(),
         archived: z.boolean().optional(),
+        /** At most this many, newest change first (default 100). */
+        limit: z.number().int().min(1).max(500).optional(),
       }),
     )
     .output(
