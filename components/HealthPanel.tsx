@@ -37,7 +37,7 @@ export function HealthPanel() {
             message={health.data.logBackend.kind === "embedded" ? "embedded store" : `Loki at ${health.data.logBackend.url}`}
             detail={health.data.logBackend.message}
           />
-          <p className={styles.checked}>checked {new Date(health.data.checkedAt).toLocaleTimeString()}</p>
+          <p className={styles.checked}>checked {new Date(health.data.checkedAt).toISOString().slice(11, 19)} UTC</p>
         </>
       ) : health.isPending ? (
         <p className="muted">Checking…</p>
