@@ -122,16 +122,7 @@ describe("the address plan keeps what classification needs", () => {
     };
   };
   const coarseKeyOf = keyer(coarse);
-  const { re, names } = compileRe2WithNames(`^${plan.fieldPattern("a")}$`);
-  const keyOf = (address: string): AddressKey => {
-    const m = re.exec(address);
-    if (!m) throw new Error(`no match for ${address}`);
-    const labels: Record<string, string> = {};
-    names.forEach((name, i) => {
-      if (name && m[i]) labels[name] = m[i] as string;
-    });
-    return addressKeyOf(labels, "a");
-  };
+  const keyOf = keyer(plan);
 
   it.each<[string, AddressKey["kind"]]>([
     ["10.10.1.5", "exact"],

@@ -14,6 +14,7 @@ import { type QueryGate, createQueryGate } from "../loki/gate";
 import { type EmbeddedStore, openEmbeddedStore } from "../store";
 import { DEFAULT_STORE_SETTINGS } from "../store/limits";
 import { type TestDatabase, createTestDatabase } from "../testing/database";
+import { pushLines } from "../testing/push";
 import { rollupInventory, rollupRange } from "./rollup";
 import { buildRollupQuery, rollupQueryPlan } from "./rollup-query";
 
@@ -72,15 +73,8 @@ afterAll(async () => {
 });
 
 async function push(records: { dst: string; bytes: number; start: number }[], flowLogId = FLOW_LOG): Promise<void> {
-  const values = records.map((r, i) => [`${BigInt(r.start) * 1_000_000_000n + BigInt(i)}`, `2 ${ACCOUNT} ${ENI} 10.20.1.17 ${r.dst} 40000 443 6 3 ${r.bytes} ${r.start} ${r.start + 50} ACCEPT OK`]);
-  const response = await store.handle(
-    new Request("http://store/loki/api/v1/push", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ streams: [{ stream: { __aws_log_type: "s3_vpc_flow", __aws_s3_vpc_flow: flowLogId, __aws_s3_vpc_flow_owner: ACCOUNT }, values }] }),
-    }),
-  );
-  expect(response.status, await response.clone().text()).toBe(204);
+  const values = records.map((r, i): [string, string] => [`${BigInt(r.start) * 1_000_000_000n + BigInt(i)}`, `2 ${ACCOUNT} ${ENI} 10.20.1.17 ${r.dst} 40000 443 6 3 ${r.bytes} ${r.start} ${r.start + 50} ACCEPT OK`]);
+  await pushLines(store.handle, { __aws_log_type: "s3_vpc_flow", __aws_s3_vpc_flow: flowLogId, __aws_s3_vpc_flow_owner: ACCOUNT }, values);
 }
 
 describe("rollups with AWS-sized ip-ranges", () => {

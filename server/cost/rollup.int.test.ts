@@ -11,6 +11,7 @@ import type { QueryGate } from "../loki/gate";
 import { type EmbeddedStore, openEmbeddedStore } from "../store";
 import { DEFAULT_STORE_SETTINGS } from "../store/limits";
 import { type TestDatabase, createTestDatabase } from "../testing/database";
+import { pushLines } from "../testing/push";
 import { rollupRange } from "./rollup";
 import { runRollupCycle } from "./scheduler";
 
@@ -36,19 +37,12 @@ afterAll(async () => {
 
 /** Pushes default-format records of flow log `flowLogId`, as lambda-promtail would. */
 async function push(flowLogId: string, records: { eni: string; src: string; dst: string; bytes: number; start: number }[], wholeSeconds = false): Promise<void> {
-  const values = records.map((r) => {
+  const values = records.map((r): [string, string] => {
     pushed++;
     // lambda-promtail stamps entries with the record's start, on the whole second.
     return [`${BigInt(r.start) * 1_000_000_000n + (wholeSeconds ? 0n : BigInt(pushed))}`, `2 ${ACCOUNT} ${r.eni} ${r.src} ${r.dst} 40000 443 6 3 ${r.bytes} ${r.start} ${r.start + 50} ACCEPT OK`];
   });
-  const response = await store.handle(
-    new Request("http://store/loki/api/v1/push", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ streams: [{ stream: { __aws_log_type: "s3_vpc_flow", __aws_s3_vpc_flow: flowLogId, __aws_s3_vpc_flow_owner: ACCOUNT }, values }] }),
-    }),
-  );
-  expect(response.status, await response.clone().text()).toBe(204);
+  await pushLines(store.handle, { __aws_log_type: "s3_vpc_flow", __aws_s3_vpc_flow: flowLogId, __aws_s3_vpc_flow_owner: ACCOUNT }, values);
 }
 
 const eni = (n: number) => `eni-${n.toString(16).padStart(17, "0")}`;
