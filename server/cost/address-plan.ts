@@ -136,7 +136,7 @@ export interface AddressPlan {
  * can list. Callers add the mixed /24s their traffic actually reaches (`unresolvedBlocks`, then
  * `withExactBlocks`) and query again.
  */
-export function buildAddressPlan(input: AddressPlanInput, exactBlocks: Iterable<string> = []): AddressPlan {
+export function buildAddressPlan(input: AddressPlanInput): AddressPlan {
   const privateRanges = PRIVATE_IPV4_CIDRS.map((c) => v4(c) as V4Range);
   const isPrivate = (r: V4Range) => privateRanges.some((p) => inside(r, p));
   const exactCidrs: string[] = [...PRIVATE_IPV4_CIDRS];
@@ -163,7 +163,7 @@ export function buildAddressPlan(input: AddressPlanInput, exactBlocks: Iterable<
     const range = v4(address);
     if (range) boundary(range);
   }
-  return planOf(exactCidrs, detailed, mixed, new Set([...exactBlocks].filter((b) => mixed.has(b))));
+  return planOf(exactCidrs, detailed, mixed, new Set());
 }
 
 function planOf(exactCidrs: readonly string[], detailed: ReadonlySet<number>, mixed: ReadonlySet<string>, exactBlocks: ReadonlySet<string>): AddressPlan {

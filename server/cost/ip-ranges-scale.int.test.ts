@@ -123,4 +123,19 @@ describe("rollups with AWS-sized ip-ranges", () => {
     // The hour is not marked as rolled up: reports say it is missing rather than show a partial total.
     expect(await database.db.costRollupCoverage.findUnique({ where: { hour: new Date(H1 * 1000) } })).toBeNull();
   });
+
+  it("do not carry the /24s of other hours into a query that would then be too long", async () => {
+    // 150 such /24s fit in one query of the default format, 300 do not: two hours of 150 each.
+    const H2 = H0 + 4 * HOUR;
+    const third = "fl-00000000000000cc";
+    await push(BLOCKS.slice(0, 150).map((block, i) => ({ dst: `${block}.9`, bytes: 100, start: H2 + i })), third);
+    await push(BLOCKS.slice(150, 300).map((block, i) => ({ dst: `${block}.200`, bytes: 10, start: H2 + HOUR + i })), third);
+    const summary = await rollupRange({ db: database.db, gate }, { from: H2, to: H2 + 2 * HOUR, now: H2 + 10 * HOUR, deliveryDelaySeconds: 900 });
+    expect(summary.failed).toEqual([]);
+    const rows = await database.db.costRollup.findMany({ where: { flowLogId: third } });
+    const byHour = (hour: number) => rows.filter((r) => r.hour.getTime() === hour * 1000).map((r) => [r.peerName, r.peerRegion, Number(r.bytes)]);
+    // .9 is in each block's Route 53 /28 (us-east-1), .200 in its EC2 /24 (eu-west-3).
+    expect(byHour(H2)).toEqual([["ROUTE53_HEALTHCHECKS", "us-east-1", 15_000]]);
+    expect(byHour(H2 + HOUR)).toEqual([["EC2 (public IPs)", "eu-west-3", 1_500]]);
+  });
 });

@@ -100,6 +100,9 @@ export function refinedRollupPlan(plan: RollupQueryPlan, points: Iterable<Rollup
   return rollupQueryPlan(plan.flowLogId, plan.format, plan.addresses.withExactBlocks(blocks));
 }
 
+/** `details.reason` of the error buildRollupQuery throws when a query would be too long for Loki. */
+export const QUERY_TOO_LONG = "rollup_query_too_long";
+
 /** Loki's parser refuses queries of 5,120 bytes and more. */
 export const MAX_ROLLUP_QUERY_BYTES = 5120;
 
@@ -139,6 +142,7 @@ export function buildRollupQuery(plan: RollupQueryPlan, metric: RollupMetric, sh
     throw new AppError(
       "BAD_REQUEST",
       `The rollup query for flow log ${plan.flowLogId} would be ${size} bytes, more than the ${MAX_ROLLUP_QUERY_BYTES} Loki accepts: its traffic reaches ${plan.addresses.exactBlocks.size} address blocks that the inventory's ranges (ip-ranges.json, known networks, Elastic IPs) divide finer than /24, and each must be read address by address.`,
+      { details: { reason: QUERY_TOO_LONG } },
     );
   }
   return query;

@@ -37,6 +37,7 @@ import { type AddressKey, type AddressPlan, addressKeyText, buildAddressPlan, re
 import { type BilledHop, type CostPeer, NO_TEAM, classifyObservation, peerOf } from "./classify";
 import {
   ENTRY_COUNT_QUERY,
+  QUERY_TOO_LONG,
   type RollupMetric,
   type RollupPoint,
   type RollupQueryPlan,
@@ -285,6 +286,8 @@ async function querySpan(
   const known = initial.addresses.withExactBlocks(learnedBlocks.get(initial.flowLogId) ?? []);
   let plan = known === initial.addresses ? initial : rollupQueryPlan(initial.flowLogId, initial.format, known);
   const memory = learned.get(plan.flowLogId) ?? { hours: MAX_HOURS_PER_QUERY, shards: 1 };
+  /** The /24s remembered from earlier spans are only a head start: the plan restarts from them no more than once per span. */
+  let restartedAt: number | undefined;
   for (let start = from; start < to; ) {
     const hours = Math.max(1, Math.min(memory.hours, (to - start) / HOUR));
     const end = start + hours * HOUR;
@@ -303,6 +306,20 @@ async function querySpan(
       await onPart(part, start, end, plan);
       start = end;
     } catch (error) {
+      if (error instanceof AppError && error.details?.reason === QUERY_TOO_LONG) {
+        // Too many /24s listed: forget those of other spans, then try fewer hours (fewer /24s reached).
+        if (restartedAt !== start && plan !== initial) {
+          restartedAt = start;
+          plan = initial;
+          learnedBlocks.delete(plan.flowLogId);
+          continue;
+        }
+        if (hours <= 1) throw error;
+        plan = initial;
+        memory.hours = Math.max(1, Math.floor(hours / 2));
+        learned.set(plan.flowLogId, memory);
+        continue;
+      }
       if (!isTooBig(error) || hours <= 1) throw error;
       memory.hours = Math.max(1, Math.floor(hours / 2));
       learned.set(plan.flowLogId, memory);
