@@ -26,7 +26,7 @@ export function describeRollup(summary: RollupSummary): string[] {
     `rolled up ${summary.hours} hours of ${summary.flowLogs.length} flow log${summary.flowLogs.length === 1 ? "" : "s"} in ${(summary.durationMs / 1000).toFixed(1)} s: ` +
       `${formatCount(summary.computed)} flow log hours computed (${formatCount(summary.lateData)} for late data), ${formatCount(summary.unchanged)} unchanged, ` +
       `${formatCount(summary.rows)} rows, ${formatCount(summary.queries)} LogQL queries` +
-      (summary.maxShards > 1 ? ` (split into up to ${summary.maxShards} interface shards to stay under Loki's series limit)` : "") +
+      (summary.maxShards > 1 ? ` (split into up to ${summary.maxShards} shards to stay under Loki's series limit)` : "") +
       (summary.refinedHours > 0 ? `, ${summary.refinedHours} hours re-read minute by minute where addresses changed owner` : ""),
   ];
   for (const s of summary.skipped) lines.push(`  skipped flow log ${s.flowLogId}: its format lacks ${s.missing.join(", ")} (set its format with \`flowlens inventory format\` or import describe-flow-logs)`);

@@ -3,7 +3,7 @@ import { DEFAULT_FLOW_FORMAT, parseFlowFormat } from "../flows";
 import { parseLogQL } from "../logql/parser";
 import { compileRe2WithNames } from "../logql/re2";
 import { buildAddressPlan } from "./address-plan";
-import { buildRollupQuery, missingRollupFields, readRollupAnswer, rollupQueryPlan, seriesKeyOf, shardFilter } from "./rollup-query";
+import { buildRollupQuery, missingRollupFields, nextShardCount, readRollupAnswer, rollupQueryPlan, seriesKeyOf, shardFilter } from "./rollup-query";
 
 const plan = buildAddressPlan({ vpcCidrs: [], namedPrefixes: ["52.95.154.0/23"], publicAddresses: [] });
 const V5 = parseFlowFormat(
@@ -57,17 +57,62 @@ describe("rollup queries", () => {
     expect(() => rollupQueryPlan("fl-1", parseFlowFormat("version srcaddr dstaddr"), plan)).toThrow(/does not log/);
   });
 
-  it.each([2, 4, 16, 32, 256])("split interfaces into %i disjoint shards that cover every id", (count) => {
-    const matchers = Array.from({ length: count }, (_, index) => {
-      const filter = shardFilter({ index, count });
-      const regex = /=~"(.*)"$/.exec(filter)?.[1] as string;
-      return new RegExp(`^(?:${regex})$`);
-    });
-    for (let value = 0; value < 4096; value++) {
-      const id = `eni-0${value.toString(16).padStart(16, "0")}`;
-      expect(matchers.filter((m) => m.test(id)).length, id).toBe(1);
+  /** Compiles shardFilter's label filters (`| l=~"re"`, `| (a=~"re" or b!="")`) into a test of one series' labels. */
+  const compileFilter = (filter: string) => {
+    const stages = filter
+      .split(" | ")
+      .filter((stage) => stage.trim() !== "")
+      .map((stage) =>
+        stage
+          .replace(/^\s*\|?\s*\(?|\)\s*$/g, "")
+          .split(" or ")
+          .map((term): ((labels: Record<string, string>) => boolean) => {
+            const regex = /^(\w+)=~"(.*)"$/.exec(term);
+            if (regex) {
+              const re = new RegExp(`^(?:${regex[2]})$`);
+              return (labels) => re.test(labels[regex[1] as string] ?? "");
+            }
+            const nonEmpty = /^(\w+)!=""$/.exec(term);
+            if (nonEmpty) return (labels) => (labels[nonEmpty[1] as string] ?? "") !== "";
+            throw new Error(`unexpected term ${term}`);
+          }),
+      );
+    return (labels: Record<string, string>) => stages.every((terms) => terms.some((t) => t(labels)));
+  };
+
+  it.each([2, 4, 16, 100, 1600])("split series into %i disjoint shards that cover every one", (count) => {
+    let seed = 7;
+    const random = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const key = (name: string): Record<string, string> => {
+      switch (random(5)) {
+        case 0:
+          return { [`${name}_ip`]: `10.0.${random(256)}.${random(256)}` };
+        case 1:
+          return { [`${name}_ip`]: `2a05:d012:${random(65536).toString(16)}::${random(4096).toString(16)}` };
+        case 2:
+          return { [`${name}_24`]: `52.${random(256)}.${random(256)}` };
+        case 3:
+          return { [`${name}_8`]: String(random(256)) };
+        default:
+          return { [`${name}_x`]: "-" };
+      }
+    };
+    const filters = Array.from({ length: count }, (_, index) => compileFilter(shardFilter({ index, count })));
+    for (let i = 0; i < 1000; i++) {
+      const labels = { c_if: `eni-0${random(2 ** 30).toString(16).padStart(16, "0")}`, ...key("c_src"), ...key("c_dst"), c_action: "ACCEPT" };
+      expect(filters.filter((keeps) => keeps(labels)).length, JSON.stringify(labels)).toBe(1);
     }
     expect(shardFilter({ index: 0, count: 1 })).toBe("");
+  });
+
+  it("split finer step by step: by interface, then by address keys, then both", () => {
+    expect([1, 2, 4, 8, 16, 100].map(nextShardCount)).toEqual([2, 4, 8, 16, 100, 1600]);
+    expect(nextShardCount(1600)).toBeUndefined();
+    expect(shardFilter({ index: 37, count: 100 })).not.toMatch(/c_if/);
+    expect(shardFilter({ index: 1537, count: 1600 })).toMatch(/^ \| c_if=~"\.\*\[f\]" \| \(c_src_ip=~"\.\*\[7\]"/);
   });
 
   it("read answers back: one point per series and window, the window starting an hour before the point", () => {

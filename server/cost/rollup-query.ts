@@ -17,8 +17,9 @@
  * the flow log's format (any custom format with the fields below), keeps what classification needs
  * (the logging interface, both addresses as keys, pkt-srcaddr/pkt-dstaddr, flow-direction,
  * traffic-path, the action) and drops every other field, so series stay few; NODATA and SKIPDATA
- * records (bytes `-`) do not match and are left out by `c_bytes!=""`. A shard keeps the interfaces
- * whose id ends in some hex digits: the same query, split when one would exceed Loki's series limit.
+ * records (bytes `-`) do not match and are left out by `c_bytes!=""`. A shard keeps some of the
+ * series (by interface, then by the last characters of the address keys): the same query, split
+ * when one would exceed Loki's series limit.
  */
 import { AppError } from "../errors";
 import type { FlowFormat } from "../flows/format";
@@ -108,22 +109,48 @@ export const MAX_ROLLUP_QUERY_BYTES = 5120;
 
 export interface Shard {
   index: number;
-  /** 1, 2, 4 … 256. */
+  /** One of SHARD_COUNTS. */
   count: number;
+}
+
+/**
+ * How finely a query may be split when its answer has too many series: by interface (the last
+ * hex digit of its id) up to 16 ways; then 100 ways by the last character of the source and the
+ * destination key (one interface that talks to thousands of addresses: a public load balancer, a
+ * NAT gateway); then both, 1,600 ways.
+ */
+export const SHARD_COUNTS = [1, 2, 4, 8, 16, 100, 1600] as const;
+
+/** The next finer split after `count`, or undefined when there is none. */
+export function nextShardCount(count: number): number | undefined {
+  return SHARD_COUNTS.find((c) => c > count);
 }
 
 const HEX = "0123456789abcdef";
 
-/** The label filter keeping shard `index` of `count` (by the last one or two hex digits of the interface id). */
+function interfaceFilter(index: number, count: number): string {
+  if (count <= 1) return "";
+  const digits = [...HEX].filter((_, value) => value % count === index);
+  return ` | c_if=~".*[${digits.join("")}]"`;
+}
+
+/**
+ * Keeps the series whose address key `name` ends in `digit` (IPv6 keys ending in a letter, a colon
+ * or a dot, and keys that are no address, count as 0). The four labels of a key are exclusive.
+ */
+function keyDigitFilter(name: string, digit: number): string {
+  const last = digit === 0 ? "[0a-fA-F:.]" : `[${digit}]`;
+  const terms = [`${name}_ip=~".*${last}"`, `${name}_24=~".*${last}"`, `${name}_8=~".*${last}"`];
+  if (digit === 0) terms.push(`${name}_x!=""`);
+  return ` | (${terms.join(" or ")})`;
+}
+
+/** The label filters keeping shard `index` of `count` (see SHARD_COUNTS). */
 export function shardFilter(shard: Shard): string {
-  if (shard.count <= 1) return "";
-  if (shard.count <= 16) {
-    const digits = [...HEX].filter((_, value) => value % shard.count === shard.index);
-    return ` | c_if=~".*[${digits.join("")}]"`;
-  }
-  const pairs: string[] = [];
-  for (let value = 0; value < 256; value++) if (value % shard.count === shard.index) pairs.push(value.toString(16).padStart(2, "0"));
-  return ` | c_if=~".*(?:${pairs.join("|")})"`;
+  if (shard.count <= 16) return interfaceFilter(shard.index, shard.count);
+  const interfaces = shard.count / 100;
+  const keys = shard.index % 100;
+  return interfaceFilter(Math.floor(shard.index / 100), interfaces) + keyDigitFilter("c_src", keys % 10) + keyDigitFilter("c_dst", Math.floor(keys / 10));
 }
 
 /** The LogQL for one metric of a plan, summed over windows of `rangeSeconds` (3600, or 60 when refining). */

@@ -76,6 +76,19 @@ describe("hourly rollups", () => {
     expect(state?.shards).toBeGreaterThanOrEqual(2);
   });
 
+  it("split one interface's hour by address keys when it alone has more than Loki's 500 series", async () => {
+    const H = H0 + 6 * HOUR;
+    // One busy interface: 700 distinct peers in one hour (a public load balancer, a NAT gateway).
+    const records = Array.from({ length: 700 }, (_, i) => ({ eni: eni(0xabc), src: `10.7.${i >> 8}.${i & 255}`, dst: "10.2.0.9", bytes: 2000 + i, start: H + i }));
+    await push("fl-00000000000000b1", records);
+    const summary = await rollupRange({ db: database.db, gate }, { from: H, to: H + HOUR, now: H + 10 * HOUR, deliveryDelaySeconds: 900 });
+    expect(summary.failed).toEqual([]);
+    expect(summary.maxShards).toBe(100);
+    const rows = await storedRows("fl-00000000000000b1");
+    expect(rows.reduce((a, r) => a + r.bytes, 0)).toBe(records.reduce((a, r) => a + r.bytes, 0));
+    expect(rows.reduce((a, r) => a + r.flows, 0)).toBe(700);
+  });
+
   it("are idempotent: rolling the same hours up again gives the same rows", async () => {
     await push("fl-0000000000000002", [
       { eni: eni(1), src: "10.1.0.1", dst: "10.2.0.1", bytes: 500, start: H0 + 10 },

@@ -5,8 +5,10 @@
  *
  * - Exact and within Loki's limits: one query per flow log, metric and span of hours; a span that
  *   would return more than Loki's series limit (or time out) is split in halves down to one hour,
- *   then into interface shards (by the last hex digits of the interface id), each shard the same
- *   query on a disjoint set of interfaces. What worked is remembered per flow log for the next span.
+ *   then into shards, each the same query on a disjoint set of series: up to 16 by the last hex
+ *   digit of the interface id, then 100 by the last characters of the source and destination keys
+ *   (one interface with thousands of peers), then 1,600 by both. What worked is remembered per
+ *   flow log for the next span.
  * - Idempotent per hour: an hour's rows of a flow log are replaced in one transaction, with a
  *   state row saying how many lines the log backend held for it (`entries`). An hour is *final*
  *   once the flow logs' delivery delay has passed after its end; before that it is provisional and
@@ -38,6 +40,7 @@ import { type BilledHop, type CostPeer, NO_TEAM, classifyObservation, peerOf } f
 import {
   ENTRY_COUNT_QUERY,
   QUERY_TOO_LONG,
+  nextShardCount,
   type RollupMetric,
   type RollupPoint,
   type RollupQueryPlan,
@@ -52,7 +55,6 @@ import {
 
 export const HOUR = 3600;
 const NS = 1_000_000_000n;
-const MAX_SHARDS = 256;
 const MAX_HOURS_PER_QUERY = 24;
 /** Loki's default max_query_length is 721h: count queries go in 30-day pieces. */
 const MAX_COUNT_SPAN = 30 * 24 * HOUR;
@@ -248,9 +250,9 @@ async function queryShard(gate: QueryGate, plan: RollupQueryPlan, from: number, 
   ]);
 }
 
-/** Queries [from, to) in `shards` shards, doubling the shards while one is too big. */
+/** Queries [from, to) in `shards` shards, splitting finer (SHARD_COUNTS) while one is too big. */
 async function queryShards(gate: QueryGate, plan: RollupQueryPlan, from: number, to: number, shards: number, rangeSeconds: number): Promise<SpanResult> {
-  for (let count = shards; ; count *= 2) {
+  for (let count = shards; ; count = nextShardCount(count) ?? count) {
     const points = new Map<RollupMetric, RollupPoint[]>([["bytes", []], ["packets", []], ["flows", []]]);
     let queries = 0;
     let series = 0;
@@ -263,7 +265,7 @@ async function queryShards(gate: QueryGate, plan: RollupQueryPlan, from: number,
       }
       return { points, queries, shards: count, series };
     } catch (error) {
-      if (!isTooBig(error) || count >= MAX_SHARDS) throw error;
+      if (!isTooBig(error) || nextShardCount(count) === undefined) throw error;
     }
   }
 }
