@@ -290,6 +290,8 @@ async function querySpan(
   const memory = learned.get(plan.flowLogId) ?? { hours: MAX_HOURS_PER_QUERY, shards: 1 };
   /** The /24s remembered from earlier spans are only a head start: the plan restarts from them no more than once per span. */
   let restartedAt: number | undefined;
+  /** Queries of answers thrown away for a finer plan (counted with the span's). */
+  let requeried = 0;
   for (let start = from; start < to; ) {
     const hours = Math.max(1, Math.min(memory.hours, (to - start) / HOUR));
     const end = start + hours * HOUR;
@@ -297,10 +299,13 @@ async function querySpan(
       const part = hours > 1 ? await querySingle(gate, plan, start, end, memory.shards) : await queryShards(gate, plan, start, end, memory.shards, HOUR);
       const refined = refinedRollupPlan(plan, part.points.get("bytes") ?? []);
       if (refined) {
+        requeried += part.queries;
         plan = refined;
         learnedBlocks.set(plan.flowLogId, plan.addresses.exactBlocks);
         continue; // the same span again, with the finer plan
       }
+      part.queries += requeried;
+      requeried = 0;
       memory.shards = part.shards;
       // A span well under the limit: the next one may be longer (flow logs are busier at some hours than others).
       if (part.series < GROW_BELOW_SERIES && memory.hours < MAX_HOURS_PER_QUERY && memory.shards === 1) memory.hours = Math.min(MAX_HOURS_PER_QUERY, memory.hours * 2);
