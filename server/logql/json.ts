@@ -10,6 +10,9 @@ import { sanitizeLabelKey, shouldExtract, shouldExtractPrefix, type LabelsBuilde
 
 export const JSON_PARSER_ERR = "JSONParserErr";
 
+/** JSON's one-character escapes (after a backslash) and what they stand for; `u` takes four hex digits. */
+export const JSON_ESCAPES: Readonly<Record<string, string>> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+
 class JsonError extends Error {
   constructor(
     readonly op: string,
@@ -72,37 +75,14 @@ class JsonReader {
         this.pos++;
         const e = s[this.pos] ?? "";
         this.pos++;
-        switch (e) {
-          case '"':
-          case "\\":
-          case "/":
-            out += e;
-            break;
-          case "b":
-            out += "\b";
-            break;
-          case "f":
-            out += "\f";
-            break;
-          case "n":
-            out += "\n";
-            break;
-          case "r":
-            out += "\r";
-            break;
-          case "t":
-            out += "\t";
-            break;
-          case "u": {
-            const hex = s.slice(this.pos, this.pos + 4);
-            if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonError(op, `invalid escape char after \\`, this.pos);
-            this.pos += 4;
-            out += String.fromCharCode(parseInt(hex, 16));
-            break;
-          }
-          default:
-            throw new JsonError(op, `invalid escape char after \\`, this.pos);
-        }
+        const simple = JSON_ESCAPES[e];
+        if (simple !== undefined) out += simple;
+        else if (e === "u") {
+          const hex = s.slice(this.pos, this.pos + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonError(op, `invalid escape char after \\`, this.pos);
+          this.pos += 4;
+          out += String.fromCharCode(parseInt(hex, 16));
+        } else throw new JsonError(op, `invalid escape char after \\`, this.pos);
         start = this.pos;
         continue;
       }

@@ -8,6 +8,7 @@
 
 import { sanitizeLabelKey, shouldExtract, type LabelsBuilder } from "./labels";
 import type { LabelExtraction } from "./ast";
+import { JSON_ESCAPES } from "./json";
 
 export const LOGFMT_PARSER_ERR = "LogfmtParserErr";
 
@@ -133,39 +134,15 @@ function unquote(body: string): string | null {
       continue;
     }
     i++;
-    const e = body[i];
-    switch (e) {
-      case '"':
-      case "\\":
-      case "/":
-      case "'":
-        out += e;
-        break;
-      case "b":
-        out += "\b";
-        break;
-      case "f":
-        out += "\f";
-        break;
-      case "n":
-        out += "\n";
-        break;
-      case "r":
-        out += "\r";
-        break;
-      case "t":
-        out += "\t";
-        break;
-      case "u": {
-        const hex = body.slice(i + 1, i + 5);
-        if (!/^[0-9a-fA-F]{4}$/.test(hex)) return null;
-        out += String.fromCharCode(parseInt(hex, 16));
-        i += 4;
-        break;
-      }
-      default:
-        return null;
-    }
+    const e = body[i] ?? "";
+    const simple = e === "'" ? e : JSON_ESCAPES[e];
+    if (simple !== undefined) out += simple;
+    else if (e === "u") {
+      const hex = body.slice(i + 1, i + 5);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) return null;
+      out += String.fromCharCode(parseInt(hex, 16));
+      i += 4;
+    } else return null;
   }
   return out;
 }

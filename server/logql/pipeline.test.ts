@@ -92,6 +92,13 @@ describe("parsers", () => {
     expect(run("| logfmt", 'a=1 =x')?.labels).toEqual({ app: "x", a: "1", __error__: "LogfmtParserErr", __error_details__: "logfmt syntax error at pos 5 : unexpected '='" });
   });
 
+  it("logfmt and json read the same backslash escapes in quoted values", () => {
+    expect(run("| logfmt", String.raw`a="t\tn\nq\"s\/b\\u\u00e9x\'" c=1`)?.labels).toEqual({ app: "x", a: "t\tn\nq\"s/b\\u\u00e9x'", c: "1" });
+    expect(run("| json", String.raw`{"a":"t\tn\nq\"s\/b\\u\u00e9f\fr\rb\b"}`)?.labels).toEqual({ app: "x", a: "t\tn\nq\"s/b\\u\u00e9f\fr\rb\b" });
+    expect(run("| json", String.raw`{"a":"x\q"}`)?.labels.__error__).toBe("JSONParserErr");
+    expect(run("| json", String.raw`{"a":"x\u00g1"}`)?.labels.__error__).toBe("JSONParserErr");
+  });
+
   it("logfmt with parameters (newer Loki)", () => {
     expect(run('| logfmt lvl="level", msg', 'level=info msg=hi other=1')?.labels).toEqual({ app: "x", lvl: "info", msg: "hi" });
     expect(run("| logfmt missing", "a=1")?.labels).toEqual({ app: "x", missing: "" });
