@@ -20,6 +20,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { type FlowFilter, withFilterValue } from "@/server/explore/filter";
 import { absolute } from "@/server/timerange";
 import { viewInputs } from "./inputs";
+import { SplitBySelect } from "./SplitBySelect";
 import { ViewPanel } from "./ViewPanel";
 
 const BY_LABELS: Record<(typeof EGRESS_DIMENSIONS)[number], string> = {
@@ -77,13 +78,7 @@ export function EgressView(props: { nowMs: number }) {
                   </span>
                 ) : null}
                 <span className="muted">out in the range, split by</span>
-                <select aria-label="Split by" value={state.by} onChange={(e) => void setState({ by: e.target.value as (typeof EGRESS_DIMENSIONS)[number] })}>
-                  {EGRESS_DIMENSIONS.map((d) => (
-                    <option key={d} value={d}>
-                      {BY_LABELS[d]}
-                    </option>
-                  ))}
-                </select>
+                <SplitBySelect dimensions={EGRESS_DIMENSIONS} labels={BY_LABELS} value={state.by} onChange={(by) => void setState({ by })} />
               </div>
               {overTime.data ? (
                 <TimeSeriesChart

@@ -20,6 +20,7 @@ import { useTRPC } from "@/components/trpc/client";
 import { type FlowFilter, withFilterValue } from "@/server/explore/filter";
 import { absolute } from "@/server/timerange";
 import { viewInputs } from "./inputs";
+import { SplitBySelect } from "./SplitBySelect";
 import { ViewPanel } from "./ViewPanel";
 
 const BY_LABELS: Record<(typeof REJECTED_DIMENSIONS)[number], string> = {
@@ -79,13 +80,7 @@ export function RejectedView(props: { nowMs: number }) {
             >
               <div className={styles.resultsHead}>
                 <span className="muted">split by</span>
-                <select aria-label="Split by" value={state.by} onChange={(e) => void setState({ by: e.target.value as (typeof REJECTED_DIMENSIONS)[number] })}>
-                  {REJECTED_DIMENSIONS.map((d) => (
-                    <option key={d} value={d}>
-                      {BY_LABELS[d]}
-                    </option>
-                  ))}
-                </select>
+                <SplitBySelect dimensions={REJECTED_DIMENSIONS} labels={BY_LABELS} value={state.by} onChange={(by) => void setState({ by })} />
               </div>
               {overTime.data ? (
                 <TimeSeriesChart
